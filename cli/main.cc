@@ -1,0 +1,51 @@
+// txsim: deterministic simulation of distributed transactions. Dispatches to a subcommand.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(txsim — deterministic simulator for distributed transactions
+
+usage: txsim <command> [options]
+
+commands:
+  run FILE        run a scenario and print its report
+  validate FILE…  check scenario files without running them
+
+options:
+  -h, --help      show this help (also: txsim <command> --help)
+  --version       print the version
+
+exit codes: 0 all checks passed, 1 a check failed, 2 usage or scenario error, 3 internal error
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? txsim::cli::kExitUsage : txsim::cli::kExitPassed;
+  }
+  if (args[0] == "--version") {
+    std::cout << "txsim " << TXSIM_VERSION << "\n";
+    return txsim::cli::kExitPassed;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "run") return txsim::cli::run_command(args);
+    if (command == "validate") return txsim::cli::validate_command(args);
+  } catch (const std::exception& e) {
+    std::cerr << "txsim: internal error: " << e.what() << "\n";
+    return txsim::cli::kExitInternal;
+  }
+  std::cerr << "txsim: unknown command '" << command << "'; expected run or validate (see "
+            << "txsim --help)\n";
+  return txsim::cli::kExitUsage;
+}

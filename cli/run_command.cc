@@ -1,0 +1,100 @@
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <optional>
+
+#include "cli/commands.h"
+#include "core/scenario/loader.h"
+#include "reports/report_writers.h"
+#include "reports/trace_file.h"
+#include "runner/run_scenario.h"
+
+namespace po = boost::program_options;
+
+namespace txsim::cli {
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description options("txsim run FILE [options]\n\nRuns a scenario and reports on it");
+  std::string format = "text";
+  std::string out_dir;
+  std::string trace_path;
+  options.add_options()
+      ("help,h", "show this help")
+      ("seed", po::value<std::uint64_t>(), "root seed (overrides the scenario's seed)")
+      ("format", po::value<std::string>(&format)->default_value("text"),
+       "stdout format: text (one-screen summary) or json (the full report)")
+      ("out", po::value<std::string>(&out_dir), "also write report.json and report.md into DIR")
+      ("trace", po::value<std::string>(&trace_path),
+       "write every executed event to FILE (length-delimited protobuf, proto/txsim/trace.proto)");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "txsim run: " << e.what() << "\n" << options;
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << options;
+    return kExitPassed;
+  }
+  if (!vm.count("file") || vm["file"].as<std::vector<std::string>>().size() != 1) {
+    std::cerr << "txsim run: expected exactly one scenario file\n" << options;
+    return kExitUsage;
+  }
+  if (format != "text" && format != "json") {
+    std::cerr << "txsim run: --format is '" << format << "'; expected text or json\n";
+    return kExitUsage;
+  }
+  const std::string file = vm["file"].as<std::vector<std::string>>()[0];
+
+  scenario::LoadedScenario loaded;
+  try {
+    loaded = scenario::load_scenario_file(file);
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  }
+  runner::RunOptions run_options;
+  if (vm.count("seed")) run_options.seed = vm["seed"].as<std::uint64_t>();
+
+  std::optional<reports::TraceFileWriter> trace_writer;
+  if (!trace_path.empty()) {
+    trace::TraceHeader header;
+    header.set_scenario(loaded.scenario.name());
+    header.set_seed(runner::effective_seed(loaded, run_options));
+    header.set_txsim_version(TXSIM_VERSION);
+    try {
+      trace_writer.emplace(trace_path, header);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "txsim run: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    run_options.trace_sink = &*trace_writer;
+  }
+
+  const report::Report report = runner::run_scenario(loaded, run_options);
+  if (trace_writer) trace_writer->close();
+
+  if (format == "json") {
+    std::cout << reports::to_json(report);
+  } else {
+    std::cout << reports::to_text_summary(report);
+  }
+  if (!out_dir.empty()) {
+    for (const auto& path : reports::write_report_files(report, out_dir)) {
+      std::cerr << "wrote " << path << "\n";
+    }
+  }
+  if (!trace_path.empty()) std::cerr << "wrote " << trace_path << "\n";
+  return report.passed() ? kExitPassed : kExitCheckFailed;
+}
+
+}  // namespace txsim::cli

@@ -1,0 +1,110 @@
+#include "reports/report_writers.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace txsim::reports {
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string verdict(const report::Report& r) { return r.passed() ? "PASS" : "FAIL"; }
+
+void write_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+std::string to_json(const report::Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
+  if (!status.ok()) throw std::runtime_error("report to JSON: " + status.ToString());
+  return json;
+}
+
+std::string to_text_summary(const report::Report& r) {
+  std::string out;
+  out += "txsim " + r.txsim_version() + " — scenario " + r.scenario() + "  [" + verdict(r) + "]\n";
+  out += "  seed " + std::to_string(r.seed()) + "   trace hash " + r.trace_hash() + "\n";
+  out += "  " + std::to_string(r.events_processed()) + " events, simulated " +
+         format("%.3f s", static_cast<double>(r.sim_time_ns()) / 1e9) + " in " +
+         format("%.2f s", r.wall_time_s()) + " wall (" + r.stop_reason() + ")\n";
+  for (const auto& q : r.queues()) {
+    out += "  queue " + q.name() + " (" + std::to_string(q.servers()) + " server" +
+           (q.servers() == 1 ? "" : "s") + "): " + std::to_string(q.completed()) +
+           " completed, mean response " + format("%.4f ms", q.mean_response_ms()) +
+           " (theory " + format("%.4f", q.analytic_mean_response_ms()) + "), p99 " +
+           format("%.3f ms", q.p99_response_ms()) + ", utilization " +
+           format("%.4f", q.utilization()) + "\n";
+  }
+  for (const auto& c : r.checks()) {
+    out += std::string("  ") + (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.summary() +
+           "\n";
+  }
+  if (!r.passed()) out += "  replay: " + r.replay_command() + "\n";
+  return out;
+}
+
+std::string to_markdown(const report::Report& r) {
+  std::string md = "# txsim report: " + r.scenario() + "\n\n";
+  md += "**Verdict: " + verdict(r) + "** — " + std::to_string(r.checks_size()) + " checks.\n\n";
+  md += "| | |\n|---|---|\n";
+  md += "| scenario file | `" + r.scenario_file() + "` |\n";
+  md += "| seed | " + std::to_string(r.seed()) + " |\n";
+  md += "| trace hash | `" + r.trace_hash() + "` |\n";
+  md += "| events processed | " + std::to_string(r.events_processed()) + " |\n";
+  md += "| simulated time | " + format("%.3f s", static_cast<double>(r.sim_time_ns()) / 1e9) +
+        " |\n";
+  md += "| wall time | " + format("%.2f s", r.wall_time_s()) + " |\n";
+  md += "| replay | `" + r.replay_command() + "` |\n\n";
+  md += "## Checks\n\n| check | result | details |\n|---|---|---|\n";
+  for (const auto& c : r.checks()) {
+    md += "| " + c.name() + " | " + (c.passed() ? "pass" : "**FAIL**") + " | " + c.summary() +
+          " |\n";
+  }
+  if (r.queues_size() > 0) {
+    md += "\n## Queues\n\n| station | servers | completed | mean response (ms) | theory (ms) | "
+          "p50 | p99 | max | utilization | theory |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& q : r.queues()) {
+      md += "| " + q.name() + " | " + std::to_string(q.servers()) + " | " +
+            std::to_string(q.completed()) + " | " + format("%.4f", q.mean_response_ms()) + " | " +
+            format("%.4f", q.analytic_mean_response_ms()) + " | " +
+            format("%.3f", q.p50_response_ms()) + " | " + format("%.3f", q.p99_response_ms()) +
+            " | " + format("%.3f", q.max_response_ms()) + " | " + format("%.4f", q.utilization()) +
+            " | " + format("%.4f", q.analytic_utilization()) + " |\n";
+    }
+  }
+  return md;
+}
+
+std::vector<std::string> write_report_files(const report::Report& report,
+                                            const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) throw std::runtime_error("cannot create directory " + directory + ": " + ec.message());
+  const std::filesystem::path dir(directory);
+  std::vector<std::string> written;
+  for (const auto& [name, content] :
+       {std::pair{"report.json", to_json(report)}, std::pair{"report.md", to_markdown(report)}}) {
+    write_file(dir / name, content);
+    written.push_back((dir / name).string());
+  }
+  return written;
+}
+
+}  // namespace txsim::reports

@@ -1,0 +1,143 @@
+#include "runner/run_scenario.h"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "core/check/queueing_theory.h"
+#include "core/sim/simulator.h"
+#include "plugins/queueing/open_queue_workload.h"
+
+namespace txsim::runner {
+namespace {
+
+constexpr double kDefaultTheoryTolerance = 0.02;
+constexpr double kUtilizationTolerance = 0.01;
+
+const char* to_string(sim::StopReason reason) {
+  switch (reason) {
+    case sim::StopReason::kQuiescent:
+      return "quiescent";
+    case sim::StopReason::kTimeLimit:
+      return "time_limit";
+    case sim::StopReason::kEventLimit:
+      return "event_limit";
+  }
+  return "unknown";
+}
+
+double ns_to_ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+report::QueueReport queue_report(const plugins::queueing::OpenQueueWorkload& workload,
+                                 const scenario::OpenQueueWorkload& config) {
+  const auto& station = workload.station();
+  const auto& response = station.response_ns();
+  report::QueueReport q;
+  q.set_name(station.name());
+  q.set_servers(station.servers());
+  q.set_completed(station.completed());
+  q.set_rejected(station.rejected());
+  q.set_mean_response_ms(response.mean() / 1e6);
+  q.set_p50_response_ms(ns_to_ms(response.quantile(0.50)));
+  q.set_p99_response_ms(ns_to_ms(response.quantile(0.99)));
+  q.set_max_response_ms(ns_to_ms(response.max()));
+  q.set_utilization(station.utilization());
+  const double lambda = config.arrival_rate_per_ms();
+  const double mu = config.service_rate_per_ms();
+  q.set_analytic_utilization(lambda / (station.servers() * mu));
+  if (lambda < station.servers() * mu) {
+    q.set_analytic_mean_response_ms(check::mmc_mean_response(lambda, mu, station.servers()));
+  }
+  return q;
+}
+
+// The station's measured mean response time and utilisation agree with M/M/c theory.
+report::CheckResult theory_check(const report::QueueReport& q, double tolerance) {
+  report::CheckResult check;
+  check.set_name("queueing_theory:" + q.name());
+  if (q.analytic_mean_response_ms() == 0) {
+    check.set_passed(true);
+    check.set_summary("skipped: unstable queue (lambda >= c mu) has no steady state");
+    return check;
+  }
+  const double response_error =
+      std::abs(q.mean_response_ms() - q.analytic_mean_response_ms()) / q.analytic_mean_response_ms();
+  const double utilization_error =
+      std::abs(q.utilization() - q.analytic_utilization()) / q.analytic_utilization();
+  char summary[256];
+  std::snprintf(summary, sizeof summary,
+                "mean response %.4f ms vs %.4f ms analytic (%.2f%%, limit %.2f%%); utilization "
+                "%.4f vs %.4f (%.2f%%, limit %.2f%%)",
+                q.mean_response_ms(), q.analytic_mean_response_ms(), 100 * response_error,
+                100 * tolerance, q.utilization(), q.analytic_utilization(),
+                100 * utilization_error, 100 * kUtilizationTolerance);
+  check.set_summary(summary);
+  const bool passed = response_error <= tolerance && utilization_error <= kUtilizationTolerance;
+  check.set_passed(passed);
+  if (!passed) {
+    check.set_violations(1);
+    auto* example = check.add_examples();
+    example->set_subject(q.name());
+    example->set_detail(summary);
+  }
+  return check;
+}
+
+}  // namespace
+
+std::uint64_t effective_seed(const scenario::LoadedScenario& loaded, const RunOptions& options) {
+  if (options.seed) return *options.seed;
+  return loaded.scenario.has_seed() ? loaded.scenario.seed() : 1;
+}
+
+report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const auto& s = loaded.scenario;
+  const std::uint64_t seed = effective_seed(loaded, options);
+  sim::Simulator simulator(seed);
+  simulator.set_trace_sink(options.trace_sink);
+
+  const sim::Time arrivals_end = s.stop().arrivals_s() > 0
+                                     ? sim::Time::zero() + sim::duration_from_seconds(s.stop().arrivals_s())
+                                     : sim::Time::max();
+  const sim::Time run_end = s.stop().drain_s() > 0 && s.stop().arrivals_s() > 0
+                                ? arrivals_end + sim::duration_from_seconds(s.stop().drain_s())
+                                : sim::Time::max();
+  const std::uint64_t max_events = s.stop().max_events() > 0 ? s.stop().max_events() : kDefaultMaxEvents;
+
+  std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
+  for (const auto& config : s.workload().open_queue()) {
+    queues.push_back(
+        std::make_unique<plugins::queueing::OpenQueueWorkload>(simulator, config, arrivals_end));
+    queues.back()->start();
+  }
+  const sim::StopReason reason = simulator.run(run_end, max_events);
+
+  report::Report r;
+  r.set_scenario(s.name());
+  r.set_scenario_file(loaded.file);
+  r.set_seed(seed);
+  r.set_trace_hash(simulator.trace_hash().hex());
+  r.set_events_processed(simulator.events_processed());
+  r.set_sim_time_ns(simulator.now().ns());
+  r.set_stop_reason(to_string(reason));
+  r.set_txsim_version(TXSIM_VERSION);
+  r.set_replay_command("txsim run " + loaded.file + " --seed " + std::to_string(seed));
+  bool passed = true;
+  for (int i = 0; i < s.workload().open_queue_size(); ++i) {
+    const auto& config = s.workload().open_queue(i);
+    *r.add_queues() = queue_report(*queues[i], config);
+    auto check = theory_check(r.queues(i), config.has_theory_tolerance()
+                                               ? config.theory_tolerance()
+                                               : kDefaultTheoryTolerance);
+    passed = passed && check.passed();
+    *r.add_checks() = std::move(check);
+  }
+  r.set_passed(passed);
+  r.set_wall_time_s(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+  return r;
+}
+
+}  // namespace txsim::runner

@@ -1,0 +1,36 @@
+// Runs one scenario from start to finish and produces its report.
+//
+// The runner is where a validated scenario becomes a simulation: it builds the simulator from
+// the scenario's seed, instantiates the workloads from plugins/, runs the event loop under the
+// stop condition, evaluates the checks, and fills a report::Report. It holds no state between
+// runs, so property tests and sweeps call it in a loop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/scenario/loader.h"
+#include "core/sim/trace.h"
+#include "txsim/report.pb.h"
+
+namespace txsim::runner {
+
+struct RunOptions {
+  /// Overrides the scenario's seed.
+  std::optional<std::uint64_t> seed;
+  /// Receives every executed event (e.g. a trace file writer). Not owned; may be null.
+  sim::TraceSink* trace_sink = nullptr;
+};
+
+/// Default safety limit on executed events when the scenario sets none.
+inline constexpr std::uint64_t kDefaultMaxEvents = 10'000'000'000ULL;
+
+/// Runs `loaded` and returns its report. Throws std::logic_error (or what a plugin throws) on a
+/// broken invariant inside the simulation; scenario problems were caught at load time.
+report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOptions& options);
+
+/// The seed a run of `loaded` uses under `options`.
+std::uint64_t effective_seed(const scenario::LoadedScenario& loaded, const RunOptions& options);
+
+}  // namespace txsim::runner
