@@ -111,7 +111,8 @@ StopReason Simulator::run(Time until, std::uint64_t max_events) {
   for (std::uint64_t executed = 0; executed < max_events; ++executed) {
     if (!queue_.pop(event, until)) {
       if (queue_.empty()) return StopReason::kQuiescent;
-      now_ = until;
+      // A limit earlier than now stops the run without moving the clock: time never goes back.
+      if (until > now_) now_ = until;
       return StopReason::kTimeLimit;
     }
     now_ = event.at;

@@ -114,8 +114,9 @@ class Simulator {
   SleepAwaiter sleep(Duration delay) { return SleepAwaiter{*this, delay, {}}; }
 
   /// Runs until no event is pending, `until` is passed, or `max_events` have run. The clock is
-  /// left at the last executed event (or at `until` when stopped by the time limit). Rethrows an
-  /// exception that escaped a root process.
+  /// left at the last executed event (or at `until` when stopped by the time limit; a limit
+  /// earlier than now() leaves the clock where it is). Rethrows an exception that escaped a root
+  /// process.
   StopReason run(Time until = Time::max(), std::uint64_t max_events = UINT64_MAX);
 
   std::uint64_t events_processed() const { return events_processed_; }

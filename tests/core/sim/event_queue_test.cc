@@ -1,0 +1,189 @@
+// Tests of the pending-event set: model-based against a sorted vector, plus plain cases.
+#include "core/sim/event_queue.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+namespace txsim::sim {
+namespace {
+
+void noop(void*, std::uint64_t) {}
+
+// The trivially correct reference: every live event as (time, sequence, argument), kept sorted
+// by (time, sequence). Popping takes the front; cancelling erases by argument.
+struct ReferenceQueue {
+  struct Entry {
+    std::int64_t time;
+    std::uint64_t sequence;
+    std::uint64_t argument;
+    auto operator<=>(const Entry&) const = default;
+  };
+  std::vector<Entry> live;
+  std::uint64_t next_sequence = 0;
+
+  void schedule(std::int64_t time, std::uint64_t argument) {
+    live.push_back({time, next_sequence++, argument});
+    std::sort(live.begin(), live.end());
+  }
+  bool cancel(std::uint64_t argument) {
+    const auto it = std::find_if(live.begin(), live.end(),
+                                 [&](const Entry& e) { return e.argument == argument; });
+    if (it == live.end()) return false;
+    live.erase(it);
+    return true;
+  }
+  bool pop(Entry& out, std::int64_t limit) {
+    if (live.empty() || live.front().time > limit) return false;
+    out = live.front();
+    live.erase(live.begin());
+    return true;
+  }
+};
+
+// Invariant: over any sequence of schedule/cancel/pop operations, the queue pops exactly the
+// events the sorted reference pops, in (time, insertion sequence) order, and agrees on which
+// cancellations succeed and on the live count.
+RC_GTEST_PROP(EventQueueModel, MatchesSortedReference, ()) {
+  // (operation, time or limit, pick). Times come from a small range so ties are frequent.
+  const auto ops = *rc::gen::resize(
+      400, rc::gen::container<std::vector<std::tuple<std::uint8_t, std::uint8_t, std::uint16_t>>>(
+               rc::gen::arbitrary<std::tuple<std::uint8_t, std::uint8_t, std::uint16_t>>()));
+  EventQueue queue;
+  ReferenceQueue reference;
+  std::vector<TimerId> issued;  // every id ever returned, index = argument
+  for (const auto& [op, t, pick] : ops) {
+    switch (op % 5) {
+      case 0:
+      case 1: {  // schedule
+        const std::int64_t time = t % 8;
+        const std::uint64_t argument = issued.size();
+        issued.push_back(queue.schedule(Time::from_ns(time), 7, &noop, nullptr, argument));
+        reference.schedule(time, argument);
+        break;
+      }
+      case 2: {  // cancel any id ever issued (live, fired or cancelled), or one never issued
+        if (pick % 8 == 0 || issued.empty()) {
+          RC_ASSERT(!queue.cancel(TimerId{}));
+          RC_ASSERT(!queue.cancel(TimerId{std::uint32_t{1} << 30, 1u + pick}));
+          break;
+        }
+        const std::uint64_t argument = pick % issued.size();
+        RC_ASSERT(queue.cancel(issued[argument]) == reference.cancel(argument));
+        break;
+      }
+      default: {  // pop with a limit, sometimes unbounded
+        const std::int64_t limit = t % 16 == 15 ? Time::max().ns() : t % 10;
+        FiredEvent fired{};
+        ReferenceQueue::Entry expected{};
+        const bool got = queue.pop(fired, Time::from_ns(limit));
+        RC_ASSERT(got == reference.pop(expected, limit));
+        if (got) {
+          RC_ASSERT(fired.at.ns() == expected.time);
+          RC_ASSERT(fired.sequence == expected.sequence);
+          RC_ASSERT(fired.argument == expected.argument);
+          RC_ASSERT(fired.kind == 7u);
+          RC_ASSERT(fired.fn == &noop);
+        }
+        break;
+      }
+    }
+    RC_ASSERT(queue.live_size() == reference.live.size());
+    RC_ASSERT(queue.empty() == reference.live.empty());
+    RC_ASSERT(queue.heap_size() >= queue.live_size());
+  }
+  // Drain: the remaining events come out in the reference's order.
+  FiredEvent fired{};
+  for (const auto& expected : reference.live) {
+    RC_ASSERT(queue.pop(fired));
+    RC_ASSERT(fired.argument == expected.argument);
+    RC_ASSERT(fired.at.ns() == expected.time);
+  }
+  RC_ASSERT(!queue.pop(fired));
+  RC_ASSERT(queue.heap_size() == 0u);
+}
+
+TEST(EventQueue, EqualTimesPopInScheduleOrder) {
+  EventQueue queue;
+  for (std::uint64_t i = 0; i < 1000; ++i) queue.schedule(Time::from_ns(5), 0, &noop, nullptr, i);
+  FiredEvent fired{};
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(queue.pop(fired));
+    EXPECT_EQ(fired.argument, i);
+  }
+  EXPECT_FALSE(queue.pop(fired));
+}
+
+TEST(EventQueue, PopRespectsLimitInclusively) {
+  EventQueue queue;
+  queue.schedule(Time::from_ns(10), 0, &noop, nullptr, 1);
+  queue.schedule(Time::from_ns(20), 0, &noop, nullptr, 2);
+  FiredEvent fired{};
+  EXPECT_FALSE(queue.pop(fired, Time::from_ns(9)));
+  EXPECT_EQ(queue.live_size(), 2u);
+  ASSERT_TRUE(queue.pop(fired, Time::from_ns(10)));  // the limit itself is included
+  EXPECT_EQ(fired.argument, 1u);
+  EXPECT_FALSE(queue.pop(fired, Time::from_ns(19)));
+  EXPECT_EQ(queue.next_time(), Time::from_ns(20));
+  ASSERT_TRUE(queue.pop(fired));
+  EXPECT_EQ(fired.argument, 2u);
+  EXPECT_EQ(queue.next_time(), Time::max());
+}
+
+TEST(EventQueue, CancelSemantics) {
+  EventQueue queue;
+  const TimerId a = queue.schedule(Time::from_ns(1), 0, &noop, nullptr, 1);
+  const TimerId b = queue.schedule(Time::from_ns(2), 0, &noop, nullptr, 2);
+  EXPECT_EQ(queue.live_size(), 2u);
+  EXPECT_TRUE(queue.cancel(a));
+  EXPECT_EQ(queue.live_size(), 1u);
+  EXPECT_FALSE(queue.cancel(a)) << "second cancel of the same id";
+  EXPECT_EQ(queue.live_size(), 1u);
+  // The cancelled entry stays in the heap until it surfaces (lazy deletion).
+  EXPECT_EQ(queue.heap_size(), 2u);
+  FiredEvent fired{};
+  ASSERT_TRUE(queue.pop(fired));
+  EXPECT_EQ(fired.argument, 2u);
+  EXPECT_FALSE(queue.cancel(b)) << "cancel after the event fired";
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.heap_size(), 0u);
+  EXPECT_FALSE(queue.cancel(TimerId{})) << "default id names no event";
+  EXPECT_FALSE(queue.cancel(TimerId{12345, 1})) << "slot never allocated";
+}
+
+TEST(EventQueue, StaleIdDoesNotCancelEventReusingItsSlot) {
+  EventQueue queue;
+  const TimerId old_id = queue.schedule(Time::from_ns(1), 0, &noop, nullptr, 1);
+  FiredEvent fired{};
+  ASSERT_TRUE(queue.pop(fired));
+  const TimerId new_id = queue.schedule(Time::from_ns(2), 0, &noop, nullptr, 2);
+  ASSERT_EQ(new_id.slot, old_id.slot) << "the freed slot is reused";
+  EXPECT_FALSE(queue.cancel(old_id));
+  EXPECT_EQ(queue.live_size(), 1u);
+  EXPECT_TRUE(queue.cancel(new_id));
+}
+
+TEST(EventQueue, PopDiscardsCancelledTopEvenWhenBeyondLimit) {
+  EventQueue queue;
+  const TimerId a = queue.schedule(Time::from_ns(1), 0, &noop, nullptr, 1);
+  queue.schedule(Time::from_ns(50), 0, &noop, nullptr, 2);
+  queue.cancel(a);
+  FiredEvent fired{};
+  EXPECT_FALSE(queue.pop(fired, Time::from_ns(10)));
+  EXPECT_EQ(queue.heap_size(), 1u);
+  EXPECT_EQ(queue.next_time(), Time::from_ns(50));
+}
+
+TEST(EventQueue, MemoryBytesCoversReservedCapacity) {
+  EventQueue queue;
+  queue.reserve(1000);
+  // 16-byte heap entry + 32-byte record + 4-byte free-slot entry per reserved event.
+  EXPECT_GE(queue.memory_bytes(), 1000u * (16 + 32 + 4));
+}
+
+}  // namespace
+}  // namespace txsim::sim
