@@ -62,6 +62,9 @@ std::int64_t Histogram::quantile(double q) const {
   // Rank of the wanted sample, 1-based: the smallest r with r >= q * count.
   const auto rank = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+  // The extremes are known exactly; a bucket midpoint would blur them.
+  if (rank == 1) return min_;
+  if (rank >= count_) return max_;
   std::uint64_t seen = 0;
   for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
     seen += counts_[bucket];

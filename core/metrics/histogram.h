@@ -29,8 +29,9 @@ class Histogram {
   std::int64_t min() const { return count_ == 0 ? 0 : min_; }
   std::int64_t max() const { return max_; }
   double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / count_; }
-  /// The q-quantile (q in [0, 1]) as the midpoint of the bucket holding it, clamped to
-  /// [min, max]. 0 for an empty histogram.
+  /// The q-quantile (q in [0, 1]) by nearest rank, max(1, ceil(q count)): the sample of that
+  /// rank is reported as the midpoint of its bucket, clamped to [min, max]; the first and last
+  /// ranks give min and max exactly. 0 for an empty histogram.
   std::int64_t quantile(double q) const;
 
  private:
