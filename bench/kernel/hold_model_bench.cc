@@ -1,0 +1,83 @@
+// The hold model (Jones, "An empirical comparison of priority-queue and event-set
+// implementations", CACM 1986): a fixed number of pending events; each executed event schedules
+// exactly one new event after an exponentially distributed delay, so the queue size stays
+// constant while it is exercised. Issue 2 target: >= 10 million events/s with 1,000,000 pending
+// timers, <= 64 bytes per pending event, release build, one core.
+//
+//   build/release/bench/kernel/kernel_bench --benchmark_filter=Hold --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "core/sim/distributions.h"
+#include "core/sim/event_queue.h"
+#include "core/sim/simulator.h"
+
+namespace txsim::sim {
+namespace {
+
+constexpr double kMeanDelayNs = 1e6;  // 1 ms; the value only scales time, not the heap shape
+constexpr std::uint64_t kEventsPerIteration = 1'000'000;
+
+std::int64_t draw_delay_ns(Rng& rng) {
+  return static_cast<std::int64_t>(exponential(rng, kMeanDelayNs));
+}
+
+void report(benchmark::State& state, const EventQueue& queue, std::uint64_t pending) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kEventsPerIteration));
+  state.counters["pending"] = static_cast<double>(pending);
+  state.counters["bytes_per_pending"] =
+      static_cast<double>(queue.memory_bytes()) / static_cast<double>(queue.live_size());
+}
+
+// The bare event queue: pop the earliest event, schedule its successor.
+void BM_HoldEventQueue(benchmark::State& state) {
+  const auto pending = static_cast<std::uint64_t>(state.range(0));
+  EventQueue queue;
+  Rng rng = Rng::derive(1, "bench/hold");
+  auto noop = [](void*, std::uint64_t) {};
+  for (std::uint64_t i = 0; i < pending; ++i) {
+    queue.schedule(Time::from_ns(draw_delay_ns(rng)), 0, noop, nullptr, i);
+  }
+  FiredEvent event{};
+  for (auto _ : state) {
+    for (std::uint64_t i = 0; i < kEventsPerIteration; ++i) {
+      queue.pop(event);
+      event.fn(event.context, event.argument);
+      queue.schedule(event.at + Duration::from_ns(draw_delay_ns(rng)), 0, noop, nullptr,
+                     event.argument);
+    }
+  }
+  report(state, queue, pending);
+}
+BENCHMARK(BM_HoldEventQueue)->Arg(1'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The whole kernel loop: Simulator::run pops, folds the trace hash, and calls a handler that
+// schedules the successor, as a service completion or message delivery would.
+struct Holder {
+  Simulator* simulator;
+  Rng rng;
+  std::uint32_t kind;
+  static void fire(void* self, std::uint64_t argument) {
+    auto& h = *static_cast<Holder*>(self);
+    h.simulator->schedule_after(Duration::from_ns(draw_delay_ns(h.rng)), h.kind, &fire, self,
+                                argument);
+  }
+};
+
+void BM_HoldSimulator(benchmark::State& state) {
+  const auto pending = static_cast<std::uint64_t>(state.range(0));
+  Simulator sim(1);
+  Holder holder{&sim, sim.stream("bench/hold"), sim.register_kind("hold")};
+  for (std::uint64_t i = 0; i < pending; ++i) {
+    sim.schedule_after(Duration::from_ns(draw_delay_ns(holder.rng)), holder.kind, &Holder::fire,
+                       &holder, i);
+  }
+  for (auto _ : state) sim.run(Time::max(), kEventsPerIteration);
+  benchmark::DoNotOptimize(sim.trace_hash().value());
+  report(state, sim.queue(), pending);
+}
+BENCHMARK(BM_HoldSimulator)->Arg(1'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace txsim::sim
