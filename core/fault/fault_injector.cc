@@ -199,8 +199,7 @@ void FaultInjector::schedule(ScheduledFault fault) {
   std::uint32_t kind = start_kind(fault.action);
   sim::Time at = fault.at;
   planned_.push_back(Planned{std::move(fault)});
-  simulator_.schedule_at(at, kind, &FaultInjector::on_planned, this,
-                         (planned_.size() - 1) << 1);
+  simulator_.schedule_at(at, kind, &FaultInjector::on_planned, this, (planned_.size() - 1) << 1);
 }
 
 void FaultInjector::on_planned(void* context, std::uint64_t argument) {
@@ -217,30 +216,31 @@ void FaultInjector::on_planned(void* context, std::uint64_t argument) {
 }
 
 void FaultInjector::start(Planned& planned) {
-  std::visit(Overloaded{[&](const CrashFault& f) { crash(f.node); },
-                        [&](const RestartFault& f) { restart(f.node); },
-                        [&](const PartitionFault& f) {
-                          planned.partition = partition(f.side_a, f.side_b, f.mode);
-                        },
-                        [&](const HealAllFault&) { heal_all(); },
-                        [&](const SlowFault& f) { slow(f.from, f.to, f.factor, f.both_directions); },
-                        [&](const LossFault& f) { planned.window = open_loss_window(f.probability); },
-                        [&](const DuplicationFault& f) {
-                          planned.window = open_duplication_window(f.probability);
-                        },
-                        [&](const ClockSkewFault& f) { skew_clock(f.node, f.timer_stretch); }},
-             planned.fault.action);
+  std::visit(
+      Overloaded{[&](const CrashFault& f) { crash(f.node); },
+                 [&](const RestartFault& f) { restart(f.node); },
+                 [&](const PartitionFault& f) {
+                   planned.partition = partition(f.side_a, f.side_b, f.mode);
+                 },
+                 [&](const HealAllFault&) { heal_all(); },
+                 [&](const SlowFault& f) { slow(f.from, f.to, f.factor, f.both_directions); },
+                 [&](const LossFault& f) { planned.window = open_loss_window(f.probability); },
+                 [&](const DuplicationFault& f) {
+                   planned.window = open_duplication_window(f.probability);
+                 },
+                 [&](const ClockSkewFault& f) { skew_clock(f.node, f.timer_stretch); }},
+      planned.fault.action);
 }
 
 void FaultInjector::finish(Planned& planned) {
-  std::visit(Overloaded{[&](const CrashFault& f) { restart(f.node); },
-                        [&](const PartitionFault&) { heal(planned.partition); },
-                        [&](const SlowFault& f) { slow(f.from, f.to, 1.0, f.both_directions); },
-                        [&](const LossFault&) { close_loss_window(planned.window); },
-                        [&](const DuplicationFault&) { close_duplication_window(planned.window); },
-                        [&](const ClockSkewFault& f) { skew_clock(f.node, 1.0); },
-                        [&](const auto&) {}},
-             planned.fault.action);
+  std::visit(
+      Overloaded{[&](const CrashFault& f) { restart(f.node); },
+                 [&](const PartitionFault&) { heal(planned.partition); },
+                 [&](const SlowFault& f) { slow(f.from, f.to, 1.0, f.both_directions); },
+                 [&](const LossFault&) { close_loss_window(planned.window); },
+                 [&](const DuplicationFault&) { close_duplication_window(planned.window); },
+                 [&](const ClockSkewFault& f) { skew_clock(f.node, 1.0); }, [&](const auto&) {}},
+      planned.fault.action);
 }
 
 // Random crash events carry (process << 33 | member << 1 | phase), phase 1 = restart.

@@ -87,7 +87,7 @@ struct DuplicationFault {
 struct ClockSkewFault {
   NodeId node;
   double timer_stretch;  // see net::Node::set_timer_stretch
-};  // with a duration: reset to 1
+};                       // with a duration: reset to 1
 
 using FaultAction = std::variant<CrashFault, RestartFault, PartitionFault, HealAllFault, SlowFault,
                                  LossFault, DuplicationFault, ClockSkewFault>;
@@ -100,8 +100,8 @@ struct ScheduledFault {
 
 struct RandomCrashes {
   std::vector<NodeId> nodes;
-  double mtbf_s = 30.0;            // mean up-time between failures, per node; > 0
-  double mean_downtime_s = 1.0;    // mean time crashed before restart; >= 0
+  double mtbf_s = 30.0;          // mean up-time between failures, per node; > 0
+  double mean_downtime_s = 1.0;  // mean time crashed before restart; >= 0
   sim::Time start = sim::Time::zero();
   sim::Time end = sim::Time::zero();  // no failure starts at or after `end`; REQUIRES end >= start
   std::string stream = "fault/random_crashes";

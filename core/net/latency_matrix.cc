@@ -56,9 +56,9 @@ double parse_value(std::string_view field, const std::string& file, std::size_t 
                                  "'; expected a finite number of milliseconds");
   }
   if (value < 0.0) {
-    throw LatencyMatrixError(file, line,
-                             "found negative average_latency_ms " + std::string(field) +
-                                 "; expected a latency >= 0 ms");
+    throw LatencyMatrixError(
+        file, line,
+        "found negative average_latency_ms " + std::string(field) + "; expected a latency >= 0 ms");
   }
   return value;
 }
@@ -120,9 +120,9 @@ LatencyMatrix LatencyMatrix::parse(std::string_view text, const std::string& fil
       for (auto field : split_commas(trimmed)) compact += std::string(field) + ",";
       compact.pop_back();
       if (compact != kHeader) {
-        throw LatencyMatrixError(file, line,
-                                 "found header '" + std::string(trimmed) + "'; expected '" +
-                                     std::string(kHeader) + "'");
+        throw LatencyMatrixError(
+            file, line,
+            "found header '" + std::string(trimmed) + "'; expected '" + std::string(kHeader) + "'");
       }
       header_seen = true;
       continue;
@@ -160,8 +160,9 @@ LatencyMatrix LatencyMatrix::parse(std::string_view text, const std::string& fil
       const std::string& to = matrix.names_[j];
       throw LatencyMatrixError(
           file, std::max(first_line[from], first_line[to]),
-          "found no line for pair '" + from + "' -> '" + to + "' (both names occur by this "
-          "line); expected a line for every ordered pair of distinct names");
+          "found no line for pair '" + from + "' -> '" + to +
+              "' (both names occur by this "
+              "line); expected a line for every ordered pair of distinct names");
     }
   }
   return matrix;

@@ -52,8 +52,7 @@ struct Payload {
   /// Throws std::length_error if `key` is longer than kKeyBytes.
   void set_key(std::string_view key) {
     if (key.size() > kKeyBytes) {
-      throw std::length_error("message key longer than " + std::to_string(kKeyBytes) +
-                              " bytes");
+      throw std::length_error("message key longer than " + std::to_string(kKeyBytes) + " bytes");
     }
     key_bytes.fill('\0');
     std::memcpy(key_bytes.data(), key.data(), key.size());

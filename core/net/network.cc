@@ -128,8 +128,8 @@ void Network::set_fault_duplication_probability(double p) {
   fault_duplication_probability_ = p;
 }
 
-PartitionId Network::partition(const std::vector<NodeId>& side_a,
-                               const std::vector<NodeId>& side_b, PartitionMode mode) {
+PartitionId Network::partition(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b,
+                               PartitionMode mode) {
   PartitionRecord record{{}, true};
   for (NodeId a : side_a) {
     for (NodeId b : side_b) {
@@ -189,8 +189,7 @@ std::uint64_t Network::send(Node& sender, Message message, std::uint32_t to_inca
   return message.header.id;
 }
 
-void Network::launch_copy(const Message& message, std::uint32_t to_incarnation,
-                          const Link& path) {
+void Network::launch_copy(const Message& message, std::uint32_t to_incarnation, const Link& path) {
   sim::Duration delay = scale(path.latency.sample(latency_rng_), path.slow_factor);
   double reorder = path.overrides.reorder_probability.value_or(config_.reorder_probability);
   if (reorder > 0.0 && sim::bernoulli(reorder_rng_, reorder)) {

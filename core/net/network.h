@@ -79,10 +79,10 @@ struct NetworkStats {
   std::uint64_t messages_reordered = 0;  // copies given an extra reorder delay
   std::uint64_t dropped_loss = 0;
   std::uint64_t dropped_partition = 0;
-  std::uint64_t dropped_node_down = 0;            // receiver crashed or restarting
-  std::uint64_t dropped_stale_incarnation = 0;    // receiver restarted since the send
-  std::uint64_t dropped_no_handler = 0;           // no handler for the type
-  std::uint64_t dropped_late_reply = 0;           // reply after its call timed out or ended
+  std::uint64_t dropped_node_down = 0;          // receiver crashed or restarting
+  std::uint64_t dropped_stale_incarnation = 0;  // receiver restarted since the send
+  std::uint64_t dropped_no_handler = 0;         // no handler for the type
+  std::uint64_t dropped_late_reply = 0;         // reply after its call timed out or ended
   std::uint64_t calls = 0;
   std::uint64_t call_timeouts = 0;
 };

@@ -156,12 +156,10 @@ void Node::CallAwaiter::await_suspend(std::coroutine_handle<> handle) {
   request.header.to = node.network_.node(to).id();
   request.header.type = type;
   request.header.flags = kFlagRequest;
-  request.header.correlation_id =
-      (std::uint64_t{node.call_slots_[slot].generation} << 32) | slot;
+  request.header.correlation_id = (std::uint64_t{node.call_slots_[slot].generation} << 32) | slot;
   request.payload = payload;
   node.network_.send(node, request, node.network_.node(to).incarnation());
-  timer = node.simulator().schedule_after(node.stretched(timeout),
-                                          node.network_.kind_call_timeout_,
+  timer = node.simulator().schedule_after(node.stretched(timeout), node.network_.kind_call_timeout_,
                                           &Node::on_call_timeout, this);
 }
 

@@ -82,9 +82,9 @@ TEST(FaultTimeline, CrashForADurationRestartsAndIsTraced) {
 
 TEST(FaultTimeline, PartitionWindowDropsOnlyWhileItHolds) {
   World world(1);
-  world.faults.schedule({at_s(1), PartitionFault{{0}, world.faults.all_except({0}),
-                                                 net::PartitionMode::kSymmetric},
-                         seconds(1)});
+  world.faults.schedule(
+      {at_s(1), PartitionFault{{0}, world.faults.all_except({0}), net::PartitionMode::kSymmetric},
+       seconds(1)});
   world.ping_at(at_s(0.5), 0, 1);  // before: delivered
   world.ping_at(at_s(1.5), 0, 1);  // during: dropped
   world.ping_at(at_s(1.5), 2, 0);  // during, other direction: dropped
@@ -121,9 +121,9 @@ TEST(FaultTimeline, LossAndDuplicationWindows) {
   world.faults.schedule({at_s(3), DuplicationFault{1.0}, seconds(1)});
   for (double t : {0.5, 1.5, 2.5, 3.5, 4.5}) world.ping_at(at_s(t), 0, 1);
   world.simulator.run();
-  EXPECT_EQ(world.network.stats().dropped_loss, 1u);           // the ping at 1.5 s
-  EXPECT_EQ(world.network.stats().messages_duplicated, 1u);    // the ping at 3.5 s
-  EXPECT_EQ(world.deliveries.size(), 5u);                      // 4 + 1 duplicate
+  EXPECT_EQ(world.network.stats().dropped_loss, 1u);         // the ping at 1.5 s
+  EXPECT_EQ(world.network.stats().messages_duplicated, 1u);  // the ping at 3.5 s
+  EXPECT_EQ(world.deliveries.size(), 5u);                    // 4 + 1 duplicate
   EXPECT_EQ(world.faults.stats().loss_windows, 1u);
   EXPECT_EQ(world.faults.stats().duplication_windows, 1u);
   EXPECT_THROW(world.faults.schedule({at_s(9), LossFault{0.5}, {}}), std::invalid_argument);
@@ -204,8 +204,8 @@ RC_GTEST_PROP(RandomCrashesProperty, CrashCountMatchesTheRenewalRate, ()) {
   world.simulator.run();
   double cycle = mtbf + downtime;
   double mean = kNodes * kHorizon / cycle;
-  double sd = std::sqrt(kNodes * kHorizon * (mtbf * mtbf + downtime * downtime) /
-                        (cycle * cycle * cycle));
+  double sd =
+      std::sqrt(kNodes * kHorizon * (mtbf * mtbf + downtime * downtime) / (cycle * cycle * cycle));
   const FaultStats& stats = world.faults.stats();
   RC_ASSERT(std::abs(static_cast<double>(stats.crashes) - mean) <= 5 * sd + 1);
   RC_ASSERT(stats.crashes == stats.restarts);
@@ -219,8 +219,8 @@ std::uint64_t faulted_run(std::uint64_t seed) {
   config.duplication_probability = 0.05;
   World world(seed, 4, config);
   world.faults.schedule({at_s(2), CrashFault{0}, seconds(1)});
-  world.faults.schedule({at_s(3), PartitionFault{{1}, {2, 3}, net::PartitionMode::kOneWay},
-                         milliseconds(500)});
+  world.faults.schedule(
+      {at_s(3), PartitionFault{{1}, {2, 3}, net::PartitionMode::kOneWay}, milliseconds(500)});
   world.faults.schedule({at_s(1), LossFault{0.2}, seconds(3)});
   world.faults.add_random_crashes({{1, 2, 3}, 2.0, 0.2, Time::zero(), at_s(8)});
   sim::Rng traffic = world.simulator.stream("test/traffic");

@@ -27,8 +27,7 @@ TEST(LatencyMatrix, LoadsTheShippedRegionMatrixWithoutSelfPairs) {
 }
 
 // Runs parse() and returns the error, failing the test if none is thrown.
-LatencyMatrixError parse_error(const std::string& text,
-                               const LatencyMatrixOptions& options = {}) {
+LatencyMatrixError parse_error(const std::string& text, const LatencyMatrixOptions& options = {}) {
   try {
     LatencyMatrix::parse(text, "m.csv", options);
   } catch (const LatencyMatrixError& error) {

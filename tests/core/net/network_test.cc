@@ -43,9 +43,7 @@ struct Harness {
     payload.words[0] = word;
     return network.node(from).send(static_cast<NodeId>(to), kPing, payload);
   }
-  void advance_us(int raw) {
-    simulator.run(simulator.now() + sim::microseconds(pick(raw, 3000)));
-  }
+  void advance_us(int raw) { simulator.run(simulator.now() + sim::microseconds(pick(raw, 3000))); }
   bool conserved() const {
     const NetworkStats& s = network.stats();
     return s.messages_sent + s.messages_duplicated ==
@@ -155,11 +153,12 @@ RC_GTEST_PROP(NetworkProperties, NothingCrossesAPartitionWhileItHolds, (const Op
         break;
       }
       case 1: {
-        auto side_a = static_cast<unsigned>(pick(a, 32)), side_b = static_cast<unsigned>(pick(b, 32));
+        auto side_a = static_cast<unsigned>(pick(a, 32)),
+             side_b = static_cast<unsigned>(pick(b, 32));
         bool symmetric = pick(kind, 8) < 4;
-        PartitionId id = h.network.partition(members(side_a, kNodes), members(side_b, kNodes),
-                                             symmetric ? PartitionMode::kSymmetric
-                                                       : PartitionMode::kOneWay);
+        PartitionId id =
+            h.network.partition(members(side_a, kNodes), members(side_b, kNodes),
+                                symmetric ? PartitionMode::kSymmetric : PartitionMode::kOneWay);
         RC_ASSERT(id == partitions.size());
         partitions.push_back({side_a, side_b, symmetric, true});
         break;
@@ -244,13 +243,19 @@ std::pair<std::uint64_t, NetworkStats> faulted_run(std::uint64_t seed) {
   for (int step = 0; step < 2000; ++step) {
     auto r = workload.below(100);
     int a = static_cast<int>(workload.below(4)), b = static_cast<int>(workload.below(4));
-    if (r < 80) h.send(a, b);
-    else if (r < 85) h.network.node(a).crash();
-    else if (r < 90) h.network.node(a).restart();
-    else if (r < 92) h.network.partition({static_cast<NodeId>(a)}, {static_cast<NodeId>(b)},
-                                         PartitionMode::kOneWay);
-    else if (r < 93) h.network.heal_all();
-    else h.advance_us(static_cast<int>(workload.below(2000)));
+    if (r < 80)
+      h.send(a, b);
+    else if (r < 85)
+      h.network.node(a).crash();
+    else if (r < 90)
+      h.network.node(a).restart();
+    else if (r < 92)
+      h.network.partition({static_cast<NodeId>(a)}, {static_cast<NodeId>(b)},
+                          PartitionMode::kOneWay);
+    else if (r < 93)
+      h.network.heal_all();
+    else
+      h.advance_us(static_cast<int>(workload.below(2000)));
   }
   h.simulator.run();
   return {h.simulator.trace_hash().value(), h.network.stats()};
@@ -313,8 +318,8 @@ TEST(NetworkLatencyMatrix, RegionLatencyIsHalfThePublishedRoundTrip) {
 // (uniform half-width m*j has stddev m*j/sqrt(3)) plus 1 ns of rounding.
 RC_GTEST_PROP(NetworkLatencyMatrix, MeanDeliveredLatencyMatchesTheFile, ()) {
   const bool by_zone = *rc::gen::arbitrary<bool>();
-  auto matrix = std::make_shared<const LatencyMatrix>(LatencyMatrix::load(by_zone ? kZones
-                                                                                  : kRegions));
+  auto matrix =
+      std::make_shared<const LatencyMatrix>(LatencyMatrix::load(by_zone ? kZones : kRegions));
   const auto& names = matrix->names();
   auto i = *rc::gen::inRange<std::size_t>(0, names.size());
   auto j = *rc::gen::inRange<std::size_t>(0, names.size());
