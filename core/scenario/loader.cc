@@ -4,9 +4,12 @@
 #include <google/protobuf/text_format.h>
 
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
+#include "core/scenario/override.h"
 #include "core/scenario/source_map.h"
 
 namespace txsim::scenario {
@@ -40,6 +43,34 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   std::vector<Diagnostic>& out_;
 };
 
+// Line and column (1-based) of the first byte that is not part of valid UTF-8, if any.
+std::optional<std::pair<int, int>> first_invalid_utf8(std::string_view text) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    int extra = 0;
+    if (byte < 0x80) extra = 0;
+    else if ((byte & 0xE0) == 0xC0 && byte >= 0xC2) extra = 1;
+    else if ((byte & 0xF0) == 0xE0) extra = 2;
+    else if ((byte & 0xF8) == 0xF0 && byte <= 0xF4) extra = 3;
+    else return std::make_pair(line, column);
+    if (i + extra >= text.size()) return std::make_pair(line, column);
+    for (int k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::make_pair(line, column);
+    }
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
   throw ScenarioError({Diagnostic{file, 0, 0, "", message}});
 }
@@ -53,7 +84,9 @@ LoadedScenario::~LoadedScenario() = default;
 LoadedScenario::LoadedScenario(LoadedScenario&&) noexcept = default;
 LoadedScenario& LoadedScenario::operator=(LoadedScenario&&) noexcept = default;
 
-LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
+LoadedScenario parse_scenario(std::string_view text, const std::string& file,
+                              const PluginCatalog& catalog,
+                              const std::vector<std::string>& overrides) {
   // The text parser takes an int length; a scenario never comes close, but say so if it does.
   if (text.size() > kMaxScenarioBytes) {
     fail(file, "file is " + std::to_string(text.size()) + " bytes; a scenario may be at most " +
@@ -61,6 +94,11 @@ LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
   }
   if (text.find('\0') != std::string_view::npos) {
     fail(file, "file contains NUL bytes; expected a protobuf text-format scenario (*.textproto)");
+  }
+  if (const auto bad = first_invalid_utf8(text)) {
+    throw ScenarioError({Diagnostic{file, bad->first, bad->second, "",
+                                    "is not UTF-8 text; expected a protobuf text-format scenario "
+                                    "(*.textproto)"}});
   }
   LoadedScenario loaded;
   loaded.file = file;
@@ -73,11 +111,18 @@ LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
     if (errors.empty()) errors.push_back({file, 0, 0, "", "could not parse the scenario"});
     throw ScenarioError(std::move(errors));
   }
-  validate(loaded);
+  if (loaded.scenario.ByteSizeLong() == 0 && overrides.empty()) {
+    throw ScenarioError({Diagnostic{file, 1, 1, "",
+                                    "the scenario is empty; expected at least name: \"...\" and "
+                                    "a workload { ... } (see docs/scenarios.md)"}});
+  }
+  apply_overrides(loaded, overrides);
+  validate(loaded, catalog);
   return loaded;
 }
 
-LoadedScenario load_scenario_file(const std::string& path) {
+LoadedScenario load_scenario_file(const std::string& path, const PluginCatalog& catalog,
+                                  const std::vector<std::string>& overrides) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) fail(path, "no such file");
@@ -91,7 +136,7 @@ LoadedScenario load_scenario_file(const std::string& path) {
   if (!in) fail(path, "cannot be opened for reading");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return parse_scenario(buffer.str(), path);
+  return parse_scenario(buffer.str(), path, catalog, overrides);
 }
 
 }  // namespace txsim::scenario
