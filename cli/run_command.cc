@@ -78,10 +78,10 @@ int run_command(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (const auto missing = runner::unimplemented_fields(loaded.scenario); !missing.empty()) {
-    for (const auto& field : missing) {
-      std::cerr << file << ": not implemented yet: " << field
-                << " (the scenario is valid; this txsim cannot run it)\n";
-    }
+    std::string fields;
+    for (const auto& field : missing) fields += (fields.empty() ? "" : ", ") + field;
+    std::cerr << file << ": not implemented yet: " << fields
+              << " (the scenario is valid, but this txsim cannot run it yet)\n";
     return kExitUsage;
   }
   runner::RunOptions run_options;

@@ -22,7 +22,7 @@ std::string list_names(const std::set<std::string>& names) {
   std::string out;
   int shown = 0;
   for (const auto& name : names) {
-    if (shown++ == 8) return out + ", ...";
+    if (shown++ == 12) return out + ", ...";
     out += (out.empty() ? "'" : ", '") + name + "'";
   }
   return out.empty() ? "none" : out;
