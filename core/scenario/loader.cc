@@ -29,17 +29,44 @@ std::string join(const std::vector<Diagnostic>& diagnostics) {
   return text;
 }
 
+// The text of 1-based line `line` of `text`.
+std::string_view line_of(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+// The protobuf parser reports an unknown field at the token after its name; users look for the
+// name, so move the column back to where the name starts on that line.
+int column_of_named_field(std::string_view text, int line, int column, const std::string& message) {
+  static constexpr std::string_view kMarker = "no field named \"";
+  const std::size_t at = message.find(kMarker);
+  if (at == std::string::npos) return column;
+  const std::size_t begin = at + kMarker.size();
+  const std::string name = message.substr(begin, message.find('"', begin) - begin);
+  const std::string_view source = line_of(text, line);
+  const std::size_t found = source.rfind(name, column > 0 ? static_cast<std::size_t>(column - 1) : 0);
+  return found == std::string_view::npos ? column : static_cast<int>(found) + 1;
+}
+
 class CollectErrors : public google::protobuf::io::ErrorCollector {
  public:
-  CollectErrors(const std::string& file, std::vector<Diagnostic>& out) : file_(file), out_(out) {}
+  CollectErrors(const std::string& file, std::string_view text, std::vector<Diagnostic>& out)
+      : file_(file), text_(text), out_(out) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    out_.push_back({file_, line + 1, column + 1, "", message});
+    out_.push_back({file_, line + 1, column_of_named_field(text_, line + 1, column + 1, message),
+                    "", message});
   }
   void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
 
  private:
   const std::string& file_;
+  std::string_view text_;
   std::vector<Diagnostic>& out_;
 };
 
@@ -103,7 +130,7 @@ LoadedScenario parse_scenario(std::string_view text, const std::string& file,
   LoadedScenario loaded;
   loaded.file = file;
   std::vector<Diagnostic> errors;
-  CollectErrors collector(file, errors);
+  CollectErrors collector(file, text, errors);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(&loaded.source->tree);

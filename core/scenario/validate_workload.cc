@@ -33,7 +33,7 @@ void known_saga(Validation& v, const FieldCursor& at, const Message& parent,
 // Arrivals without a count stop only at stop.arrivals_s; without either they never stop.
 void bounded(Validation& v, const FieldCursor& at, const Message& parent, bool has_count,
              const Scenario& s) {
-  if (!has_count && s.stop().arrivals_s() <= 0) {
+  if (!has_count && s.stop().arrivals_s() == 0) {
     v.error(at, parent, "count", -1,
             "is unset and stop.arrivals_s is 0, so arrivals would never stop; expected a count "
             "or stop { arrivals_s: ... }");
