@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "core/check/queueing_theory.h"
+#include "core/metrics/time_series.h"
 #include "core/sim/simulator.h"
 #include "plugins/queueing/open_queue_workload.h"
+#include "runner/report_series.h"
 
 namespace txsim::runner {
 namespace {
@@ -25,6 +27,37 @@ const char* to_string(sim::StopReason reason) {
       return "event_limit";
   }
   return "unknown";
+}
+
+// Charts start at a 1 ms resolution; the sampler halves it whenever it holds kMaxSamples.
+constexpr std::int64_t kSampleIntervalNs = 1'000'000;
+constexpr std::size_t kMaxSamples = 1000;
+
+// Takes the samples before each event runs, then passes the event on to the user's sink. This
+// keeps sampling out of the event queue, so it changes neither the event count nor the hash.
+class SamplingSink : public sim::TraceSink {
+ public:
+  SamplingSink(metrics::FixedIntervalSampler& sampler, sim::TraceSink* next)
+      : sampler_(sampler), next_(next) {}
+  void on_event(const sim::FiredEvent& event, const std::string& kind_name) override {
+    sampler_.advance_to(event.at.ns());
+    if (next_ != nullptr) next_->on_event(event, kind_name);
+  }
+
+ private:
+  metrics::FixedIntervalSampler& sampler_;
+  sim::TraceSink* next_;
+};
+
+void add_queue_probes(const plugins::queueing::OpenQueueWorkload& workload,
+                      metrics::FixedIntervalSampler& sampler) {
+  const auto& station = workload.station();
+  sampler.add_probe(station.name() + " in system", [&workload] {
+    const auto& q = workload.station();
+    return static_cast<double>(workload.arrived() - q.completed() - q.rejected());
+  });
+  sampler.add_probe(station.name() + " completions",
+                    [&workload] { return static_cast<double>(workload.station().completed()); });
 }
 
 double ns_to_ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
@@ -96,7 +129,9 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   const auto& s = loaded.scenario;
   const std::uint64_t seed = effective_seed(loaded, options);
   sim::Simulator simulator(seed);
-  simulator.set_trace_sink(options.trace_sink);
+  metrics::FixedIntervalSampler sampler(kSampleIntervalNs, kMaxSamples);
+  SamplingSink sampling_sink(sampler, options.trace_sink);
+  simulator.set_trace_sink(&sampling_sink);
 
   const sim::Time arrivals_end = s.stop().arrivals_s() > 0
                                      ? sim::Time::zero() + sim::duration_from_seconds(s.stop().arrivals_s())
@@ -111,8 +146,10 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     queues.push_back(
         std::make_unique<plugins::queueing::OpenQueueWorkload>(simulator, config, arrivals_end));
     queues.back()->start();
+    add_queue_probes(*queues.back(), sampler);
   }
   const sim::StopReason reason = simulator.run(run_end, max_events);
+  sampler.finish(simulator.now().ns());
 
   report::Report r;
   r.set_scenario(s.name());
@@ -133,6 +170,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
                                                : kDefaultTheoryTolerance);
     passed = passed && check.passed();
     *r.add_checks() = std::move(check);
+    *r.add_latency_histograms() =
+        to_latency_histogram(queues[i]->station().response_ns(), config.name() + " response time");
+  }
+  for (std::size_t probe = 0; probe < sampler.probe_count(); probe += 2) {
+    add_time_series(sampler, probe, SeriesKind::kLevel, "customers", "in_flight", r);
+    add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
   }
   r.set_passed(passed);
   r.set_wall_time_s(
