@@ -29,9 +29,10 @@ const char* to_string(sim::StopReason reason) {
   return "unknown";
 }
 
-// Charts start at a 1 ms resolution; the sampler halves it whenever it holds kMaxSamples.
-constexpr std::int64_t kSampleIntervalNs = 1'000'000;
-constexpr std::size_t kMaxSamples = 1000;
+// Charts sample every report.time_series_interval_s (default 1 s); past kMaxSamples points the
+// sampler halves the resolution, so a long run keeps a bounded series.
+constexpr double kDefaultSampleIntervalS = 1.0;
+constexpr std::size_t kMaxSamples = 2000;
 
 // Takes the samples before each event runs, then passes the event on to the user's sink. This
 // keeps sampling out of the event queue, so it changes neither the event count nor the hash.
@@ -129,7 +130,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   const auto& s = loaded.scenario;
   const std::uint64_t seed = effective_seed(loaded, options);
   sim::Simulator simulator(seed);
-  metrics::FixedIntervalSampler sampler(kSampleIntervalNs, kMaxSamples);
+  metrics::FixedIntervalSampler sampler(
+      sim::duration_from_seconds(s.report().has_time_series_interval_s()
+                                     ? s.report().time_series_interval_s()
+                                     : kDefaultSampleIntervalS)
+          .ns(),
+      kMaxSamples);
   SamplingSink sampling_sink(sampler, options.trace_sink);
   simulator.set_trace_sink(&sampling_sink);
 
