@@ -16,6 +16,7 @@ usage: txsim <command> [options]
 commands:
   run FILE        run a scenario and print its report
   validate FILE…  check scenario files without running them
+  diagram FILE    draw a saga of a scenario (dot, svg or png)
 
 options:
   -h, --help      show this help (also: txsim <command> --help)
@@ -41,11 +42,12 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return txsim::cli::run_command(args);
     if (command == "validate") return txsim::cli::validate_command(args);
+    if (command == "diagram") return txsim::cli::diagram_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
-  std::cerr << "txsim: unknown command '" << command << "'; expected run or validate (see "
+  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate or diagram (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }
