@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/check/queueing_theory.h"
@@ -60,6 +62,23 @@ void add_queue_probes(const plugins::queueing::OpenQueueWorkload& workload,
   sampler.add_probe(station.name() + " completions",
                     [&workload] { return static_cast<double>(workload.station().completed()); });
 }
+
+// Draws each served customer as a span on its server's row: one process per station.
+class QueueTimeline : public sim::MultiServerQueue::Observer {
+ public:
+  explicit QueueTimeline(reports::ChromeTraceWriter& trace) : trace_(trace) {}
+  void on_departure(const sim::MultiServerQueue& queue, std::uint32_t server, sim::Time arrived,
+                    sim::Time service_started, sim::Time departed) override {
+    const auto track = trace_.track("queue " + queue.name(), "server " + std::to_string(server));
+    char wait_ms[32];
+    std::snprintf(wait_ms, sizeof wait_ms, "%.6f",
+                  static_cast<double>((service_started - arrived).ns()) / 1e6);
+    trace_.add_span(track, "customer", "queue", service_started, departed, {{"wait_ms", wait_ms}});
+  }
+
+ private:
+  reports::ChromeTraceWriter& trace_;
+};
 
 double ns_to_ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
@@ -148,9 +167,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   const std::uint64_t max_events = s.stop().max_events() > 0 ? s.stop().max_events() : kDefaultMaxEvents;
 
   std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
+  std::optional<QueueTimeline> queue_timeline;
+  if (options.chrome_trace != nullptr) queue_timeline.emplace(*options.chrome_trace);
   for (const auto& config : s.workload().open_queue()) {
     queues.push_back(
         std::make_unique<plugins::queueing::OpenQueueWorkload>(simulator, config, arrivals_end));
+    if (queue_timeline) queues.back()->station().set_observer(&*queue_timeline);
     queues.back()->start();
     add_queue_probes(*queues.back(), sampler);
   }
@@ -182,6 +204,9 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   for (std::size_t probe = 0; probe < sampler.probe_count(); probe += 2) {
     add_time_series(sampler, probe, SeriesKind::kLevel, "customers", "in_flight", r);
     add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
+  }
+  if (options.chrome_trace != nullptr) {
+    r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
   r.set_passed(passed);
   r.set_wall_time_s(
