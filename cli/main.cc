@@ -16,6 +16,7 @@ usage: txsim <command> [options]
 commands:
   run FILE          run a scenario and print its report (--seed N, --set PATH=VALUE, --out DIR)
   validate FILE...  check scenario files without running them (--set PATH=VALUE)
+  diagram FILE      draw a saga of a scenario (dot, svg or png)
   plugins           list service types, protocols, projections, workloads and checks
 
 Scenario files are protobuf text format; docs/scenarios.md describes every field.
@@ -45,11 +46,13 @@ int main(int argc, char** argv) {
     if (command == "run") return txsim::cli::run_command(args);
     if (command == "validate") return txsim::cli::validate_command(args);
     if (command == "plugins") return txsim::cli::plugins_command(args);
+    if (command == "diagram") return txsim::cli::diagram_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
-  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate or plugins (see "
+  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, diagram or "
+            << "plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }

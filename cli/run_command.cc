@@ -5,7 +5,9 @@
 
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
+#include "reports/chrome_trace.h"
 #include "reports/report_writers.h"
+#include "reports/saga_diagram.h"
 #include "reports/trace_file.h"
 #include "plugins/registry.h"
 #include "runner/run_scenario.h"
@@ -14,6 +16,19 @@
 namespace po = boost::program_options;
 
 namespace txsim::cli {
+namespace {
+
+// Every saga of the scenario drawn as SVG, for report.html and the saga-*.svg files. A saga the
+// loader accepted is a DAG, so drawing it cannot fail on the definition.
+std::vector<reports::SagaDiagram> saga_diagrams(const scenario::Scenario& s) {
+  std::vector<reports::SagaDiagram> diagrams;
+  for (const auto& saga : s.saga()) {
+    diagrams.push_back({saga.name(), reports::render_graphviz(reports::saga_to_dot(saga), "svg")});
+  }
+  return diagrams;
+}
+
+}  // namespace
 
 namespace {
 std::vector<std::string> overrides(const po::variables_map& vm) {
@@ -30,6 +45,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string format = "text";
   std::string out_dir;
   std::string trace_path;
+  std::string trace_json_path;
   options.add_options()
       ("help,h", "show this help")
       ("seed", po::value<std::uint64_t>(), "root seed (overrides the scenario's seed)")
@@ -38,9 +54,13 @@ int run_command(const std::vector<std::string>& args) {
        "--set saga[upload-video].checkpoint=NONE (repeatable; see docs/scenarios.md)")
       ("format", po::value<std::string>(&format)->default_value("text"),
        "stdout format: text (one-screen summary) or json (the full report)")
-      ("out", po::value<std::string>(&out_dir), "also write report.json and report.md into DIR")
+      ("out", po::value<std::string>(&out_dir),
+       "also write report.json, report.md, report.html, timeseries.csv and saga diagrams into DIR")
       ("trace", po::value<std::string>(&trace_path),
-       "write every executed event to FILE (length-delimited protobuf, proto/txsim/trace.proto)");
+       "write every executed event to FILE (length-delimited protobuf, proto/txsim/trace.proto)")
+      ("trace-json", po::value<std::string>(&trace_json_path),
+       "write the timeline to FILE as Chrome Trace Event JSON (Perfetto, chrome://tracing); "
+       "at most 100000 events");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
   po::options_description all;
@@ -102,8 +122,27 @@ int run_command(const std::vector<std::string>& args) {
     run_options.trace_sink = &*trace_writer;
   }
 
+  std::optional<reports::ChromeTraceWriter> chrome_trace;
+  if (!trace_json_path.empty()) {
+    chrome_trace.emplace();
+    run_options.chrome_trace = &*chrome_trace;
+  }
+
   const report::Report report = runner::run_scenario(loaded, run_options);
   if (trace_writer) trace_writer->close();
+  if (chrome_trace) {
+    try {
+      chrome_trace->write(trace_json_path);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "txsim run: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    std::cerr << "wrote " << trace_json_path << " (" << chrome_trace->events() << " events"
+              << (chrome_trace->dropped() > 0
+                      ? ", " + std::to_string(chrome_trace->dropped()) + " dropped at the bound"
+                      : std::string())
+              << ")\n";
+  }
 
   if (format == "json") {
     std::cout << reports::to_json(report);
@@ -111,7 +150,8 @@ int run_command(const std::vector<std::string>& args) {
     std::cout << reports::to_text_summary(report);
   }
   if (!out_dir.empty()) {
-    for (const auto& path : reports::write_report_files(report, out_dir)) {
+    for (const auto& path :
+         reports::write_report_files(report, out_dir, saga_diagrams(loaded.scenario))) {
       std::cerr << "wrote " << path << "\n";
     }
   }

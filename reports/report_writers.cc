@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 namespace txsim::reports {
 namespace {
@@ -17,6 +18,14 @@ std::string format(const char* pattern, double value) {
 }
 
 std::string verdict(const report::Report& r) { return r.passed() ? "PASS" : "FAIL"; }
+
+// RFC 4180: quote a field that holds a comma, a quote or a line break; double its quotes.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 void write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -38,13 +47,16 @@ std::string to_json(const report::Report& report) {
 }
 
 std::string to_text_summary(const report::Report& r) {
+  constexpr int kMaxQueues = 4;
+  constexpr std::size_t kMaxChecks = 10;
   std::string out;
   out += "txsim " + r.txsim_version() + " — scenario " + r.scenario() + "  [" + verdict(r) + "]\n";
   out += "  seed " + std::to_string(r.seed()) + "   trace hash " + r.trace_hash() + "\n";
   out += "  " + std::to_string(r.events_processed()) + " events, simulated " +
          format("%.3f s", static_cast<double>(r.sim_time_ns()) / 1e9) + " in " +
          format("%.2f s", r.wall_time_s()) + " wall (" + r.stop_reason() + ")\n";
-  for (const auto& q : r.queues()) {
+  for (int i = 0; i < r.queues_size() && i < kMaxQueues; ++i) {
+    const auto& q = r.queues(i);
     out += "  queue " + q.name() + " (" + std::to_string(q.servers()) + " server" +
            (q.servers() == 1 ? "" : "s") + "): " + std::to_string(q.completed()) +
            " completed, mean response " + format("%.4f ms", q.mean_response_ms()) +
@@ -52,17 +64,66 @@ std::string to_text_summary(const report::Report& r) {
            format("%.3f ms", q.p99_response_ms()) + ", utilization " +
            format("%.4f", q.utilization()) + "\n";
   }
-  for (const auto& c : r.checks()) {
+  if (r.queues_size() > kMaxQueues) {
+    out += "  ... " + std::to_string(r.queues_size() - kMaxQueues) + " more queues in report.md\n";
+  }
+  // Failed checks first: they are what the reader must see without scrolling.
+  std::vector<const report::CheckResult*> ordered;
+  for (const auto& c : r.checks()) if (!c.passed()) ordered.push_back(&c);
+  for (const auto& c : r.checks()) if (c.passed()) ordered.push_back(&c);
+  int hidden_failed = 0;
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const auto& c = *ordered[i];
+    if (i >= kMaxChecks) {
+      hidden_failed += c.passed() ? 0 : 1;
+      continue;
+    }
     out += std::string("  ") + (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.summary() +
            "\n";
+  }
+  if (ordered.size() > kMaxChecks) {
+    out += "  ... " + std::to_string(ordered.size() - kMaxChecks) + " more checks (" +
+           std::to_string(hidden_failed) + " failed) in report.md\n";
+  }
+  if (r.trace_events_dropped() > 0) {
+    out += "  trace JSON truncated: " + std::to_string(r.trace_events_dropped()) +
+           " events dropped\n";
   }
   if (!r.passed()) out += "  replay: " + r.replay_command() + "\n";
   return out;
 }
 
-std::string to_markdown(const report::Report& r) {
+std::string diagram_file_name(const std::string& saga) {
+  std::string name = "saga-";
+  for (const char c : saga) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '_' || c == '-';
+    name += plain ? c : '_';
+  }
+  return name + ".svg";
+}
+
+std::string to_timeseries_csv(const report::Report& r) {
+  std::string csv = "series,unit,chart,t_s,value\n";
+  for (const auto& s : r.time_series()) {
+    const std::string prefix = csv_field(s.name()) + "," + csv_field(s.unit()) + "," +
+                               csv_field(s.chart()) + ",";
+    for (const auto& p : s.points()) {
+      csv += prefix + format("%.9g", p.t_s()) + "," + format("%.9g", p.value()) + "\n";
+    }
+  }
+  return csv;
+}
+
+std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>& diagrams) {
   std::string md = "# txsim report: " + r.scenario() + "\n\n";
   md += "**Verdict: " + verdict(r) + "** — " + std::to_string(r.checks_size()) + " checks.\n\n";
+  md += "Charts and diagrams: [report.html](report.html) (opens offline). Time series: "
+        "[timeseries.csv](timeseries.csv).\n\n";
+  for (const auto& d : diagrams) {
+    md += "Saga `" + d.saga + "`: [" + diagram_file_name(d.saga) + "](" +
+          diagram_file_name(d.saga) + ")\n\n";
+  }
   md += "| | |\n|---|---|\n";
   md += "| scenario file | `" + r.scenario_file() + "` |\n";
   md += "| seed | " + std::to_string(r.seed()) + " |\n";
@@ -93,14 +154,20 @@ std::string to_markdown(const report::Report& r) {
 }
 
 std::vector<std::string> write_report_files(const report::Report& report,
-                                            const std::string& directory) {
+                                            const std::string& directory,
+                                            const std::vector<SagaDiagram>& diagrams) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) throw std::runtime_error("cannot create directory " + directory + ": " + ec.message());
   const std::filesystem::path dir(directory);
   std::vector<std::string> written;
-  for (const auto& [name, content] :
-       {std::pair{"report.json", to_json(report)}, std::pair{"report.md", to_markdown(report)}}) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"report.json", to_json(report)},
+      {"report.md", to_markdown(report, diagrams)},
+      {"report.html", to_html(report, diagrams)},
+      {"timeseries.csv", to_timeseries_csv(report)}};
+  for (const auto& d : diagrams) files.emplace_back(diagram_file_name(d.saga), d.svg);
+  for (const auto& [name, content] : files) {
     write_file(dir / name, content);
     written.push_back((dir / name).string());
   }

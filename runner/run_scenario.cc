@@ -2,14 +2,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <vector>
 
 #include "core/check/queueing_theory.h"
+#include "core/metrics/time_series.h"
 #include "core/sim/simulator.h"
 #include "plugins/queueing/open_queue_workload.h"
 #include "runner/unimplemented.h"
+#include "runner/report_series.h"
 
 namespace txsim::runner {
 namespace {
@@ -28,6 +32,55 @@ const char* to_string(sim::StopReason reason) {
   }
   return "unknown";
 }
+
+// Charts sample every report.time_series_interval_s (default 1 s); past kMaxSamples points the
+// sampler halves the resolution, so a long run keeps a bounded series.
+constexpr double kDefaultSampleIntervalS = 1.0;
+constexpr std::size_t kMaxSamples = 2000;
+
+// Takes the samples before each event runs, then passes the event on to the user's sink. This
+// keeps sampling out of the event queue, so it changes neither the event count nor the hash.
+class SamplingSink : public sim::TraceSink {
+ public:
+  SamplingSink(metrics::FixedIntervalSampler& sampler, sim::TraceSink* next)
+      : sampler_(sampler), next_(next) {}
+  void on_event(const sim::FiredEvent& event, const std::string& kind_name) override {
+    sampler_.advance_to(event.at.ns());
+    if (next_ != nullptr) next_->on_event(event, kind_name);
+  }
+
+ private:
+  metrics::FixedIntervalSampler& sampler_;
+  sim::TraceSink* next_;
+};
+
+void add_queue_probes(const plugins::queueing::OpenQueueWorkload& workload,
+                      metrics::FixedIntervalSampler& sampler) {
+  const auto& station = workload.station();
+  sampler.add_probe(station.name() + " in system", [&workload] {
+    const auto& q = workload.station();
+    return static_cast<double>(workload.arrived() - q.completed() - q.rejected());
+  });
+  sampler.add_probe(station.name() + " completions",
+                    [&workload] { return static_cast<double>(workload.station().completed()); });
+}
+
+// Draws each served customer as a span on its server's row: one process per station.
+class QueueTimeline : public sim::MultiServerQueue::Observer {
+ public:
+  explicit QueueTimeline(reports::ChromeTraceWriter& trace) : trace_(trace) {}
+  void on_departure(const sim::MultiServerQueue& queue, std::uint32_t server, sim::Time arrived,
+                    sim::Time service_started, sim::Time departed) override {
+    const auto track = trace_.track("queue " + queue.name(), "server " + std::to_string(server));
+    char wait_ms[32];
+    std::snprintf(wait_ms, sizeof wait_ms, "%.6f",
+                  static_cast<double>((service_started - arrived).ns()) / 1e6);
+    trace_.add_span(track, "customer", "queue", service_started, departed, {{"wait_ms", wait_ms}});
+  }
+
+ private:
+  reports::ChromeTraceWriter& trace_;
+};
 
 double ns_to_ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
@@ -101,7 +154,14 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   }
   const std::uint64_t seed = effective_seed(loaded, options);
   sim::Simulator simulator(seed);
-  simulator.set_trace_sink(options.trace_sink);
+  metrics::FixedIntervalSampler sampler(
+      sim::duration_from_seconds(s.report().has_time_series_interval_s()
+                                     ? s.report().time_series_interval_s()
+                                     : kDefaultSampleIntervalS)
+          .ns(),
+      kMaxSamples);
+  SamplingSink sampling_sink(sampler, options.trace_sink);
+  simulator.set_trace_sink(&sampling_sink);
 
   const sim::Time arrivals_end = s.stop().arrivals_s() > 0
                                      ? sim::Time::zero() + sim::duration_from_seconds(s.stop().arrivals_s())
@@ -112,12 +172,17 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   const std::uint64_t max_events = s.stop().max_events() > 0 ? s.stop().max_events() : kDefaultMaxEvents;
 
   std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
+  std::optional<QueueTimeline> queue_timeline;
+  if (options.chrome_trace != nullptr) queue_timeline.emplace(*options.chrome_trace);
   for (const auto& config : s.workload().open_queue()) {
     queues.push_back(
         std::make_unique<plugins::queueing::OpenQueueWorkload>(simulator, config, arrivals_end));
+    if (queue_timeline) queues.back()->station().set_observer(&*queue_timeline);
     queues.back()->start();
+    add_queue_probes(*queues.back(), sampler);
   }
   const sim::StopReason reason = simulator.run(run_end, max_events);
+  sampler.finish(simulator.now().ns());
 
   report::Report r;
   r.set_scenario(s.name());
@@ -138,6 +203,15 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
                                                : kDefaultTheoryTolerance);
     passed = passed && check.passed();
     *r.add_checks() = std::move(check);
+    *r.add_latency_histograms() =
+        to_latency_histogram(queues[i]->station().response_ns(), config.name() + " response time");
+  }
+  for (std::size_t probe = 0; probe < sampler.probe_count(); probe += 2) {
+    add_time_series(sampler, probe, SeriesKind::kLevel, "customers", "in_flight", r);
+    add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
+  }
+  if (options.chrome_trace != nullptr) {
+    r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
   r.set_passed(passed);
   r.set_wall_time_s(

@@ -12,6 +12,7 @@
 
 #include "core/scenario/loader.h"
 #include "core/sim/trace.h"
+#include "reports/chrome_trace.h"
 #include "txsim/report.pb.h"
 
 namespace txsim::runner {
@@ -21,6 +22,9 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   /// Receives every executed event (e.g. a trace file writer). Not owned; may be null.
   sim::TraceSink* trace_sink = nullptr;
+  /// Receives the run's timeline for --trace-json (queue customers per server, later sagas and
+  /// faults). Not owned; may be null.
+  reports::ChromeTraceWriter* chrome_trace = nullptr;
 };
 
 /// Default safety limit on executed events when the scenario sets none.

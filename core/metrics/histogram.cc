@@ -76,4 +76,14 @@ std::int64_t Histogram::quantile(double q) const {
   return max_;
 }
 
+std::vector<Histogram::Bucket> Histogram::buckets() const {
+  std::vector<Bucket> result;
+  for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
+    if (counts_[bucket] != 0) {
+      result.push_back({bucket_low(bucket), bucket_width(bucket), counts_[bucket]});
+    }
+  }
+  return result;
+}
+
 }  // namespace txsim::metrics

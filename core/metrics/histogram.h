@@ -34,6 +34,15 @@ class Histogram {
   /// ranks give min and max exactly. 0 for an empty histogram.
   std::int64_t quantile(double q) const;
 
+  /// A non-empty bucket: `count` values in [low, low + width).
+  struct Bucket {
+    std::uint64_t low;
+    std::uint64_t width;
+    std::uint64_t count;
+  };
+  /// The non-empty buckets in increasing order of value (for charts and bin conversions).
+  std::vector<Bucket> buckets() const;
+
  private:
   static std::size_t bucket_of(std::uint64_t value);
   static std::uint64_t bucket_low(std::size_t bucket);

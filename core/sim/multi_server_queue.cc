@@ -51,6 +51,10 @@ void MultiServerQueue::on_departure(void* self, std::uint64_t server_index) {
   queue.busy_ns_ += done.service.ns();
   ++queue.completed_;
   queue.departure_timers_[server] = {};
+  if (queue.observer_ != nullptr) {
+    const Time now = queue.simulator_.now();
+    queue.observer_->on_departure(queue, server, done.arrived, now - done.service, now);
+  }
   if (queue.waiting_.empty()) {
     queue.idle_servers_.push_back(server);
     return;

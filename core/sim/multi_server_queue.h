@@ -22,6 +22,17 @@ namespace txsim::sim {
 
 class MultiServerQueue {
  public:
+  /// Sees every service completion, e.g. to draw customers on a trace timeline. Called before
+  /// the next waiting customer starts on the freed server.
+  class Observer {
+   public:
+    virtual ~Observer() = default;
+    /// The customer that arrived at `arrived` was served by `server` from `service_started`
+    /// until now (`departed`).
+    virtual void on_departure(const MultiServerQueue& queue, std::uint32_t server, Time arrived,
+                              Time service_started, Time departed) = 0;
+  };
+
   /// REQUIRES: servers >= 1. Throws std::invalid_argument otherwise.
   MultiServerQueue(Simulator& simulator, std::string name, std::uint32_t servers,
                    std::uint64_t waiting_limit = 10'000'000);
@@ -42,6 +53,8 @@ class MultiServerQueue {
   const metrics::Histogram& response_ns() const { return response_ns_; }
   /// Busy server time over servers * (now - time 0). 0 before any time has passed.
   double utilization() const;
+  /// Installs an observer (nullptr removes it). Not owned; must outlive the queue's run.
+  void set_observer(Observer* observer) { observer_ = observer; }
 
  private:
   struct Customer {
@@ -63,6 +76,7 @@ class MultiServerQueue {
   std::uint64_t rejected_ = 0;
   std::int64_t busy_ns_ = 0;
   metrics::Histogram response_ns_;
+  Observer* observer_ = nullptr;
 };
 
 }  // namespace txsim::sim

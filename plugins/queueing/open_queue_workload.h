@@ -28,6 +28,7 @@ class OpenQueueWorkload {
   void start();
 
   const sim::MultiServerQueue& station() const { return station_; }
+  sim::MultiServerQueue& station() { return station_; }
   std::uint64_t arrived() const { return arrived_; }
 
  private:
