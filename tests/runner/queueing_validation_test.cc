@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/scenario/loader.h"
+#include "plugins/registry.h"
 #include "runner/run_scenario.h"
 
 namespace txsim::runner {
@@ -30,7 +31,8 @@ double erlang_c(int c, double a) {
 }
 
 report::Report run_bench_scenario(const std::string& file) {
-  const auto loaded = scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file);
+  const auto loaded =
+      scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file, plugins::registry());
   return run_scenario(loaded, RunOptions{});
 }
 
