@@ -14,9 +14,16 @@
 #pragma once
 
 #include "core/check/check_result.h"
-#include "core/check/saga_history.h"
+#include "core/txn/saga/history.h"
 
 namespace txsim::check {
+
+using saga::OpResult;
+using saga::OpType;
+using saga::ParticipantOp;
+using saga::SagaHistory;
+using saga::SagaInstance;
+using saga::SagaOutcome;
 
 CheckResult check_saga_atomicity(const SagaHistory& history);
 CheckResult check_no_lost_work(const SagaHistory& history);

@@ -14,7 +14,7 @@
 #include "core/sim/time.h"
 #include "core/txn/saga/definition.h"
 
-namespace txsim::check {
+namespace txsim::saga {
 
 enum class OpType : std::uint8_t { kAction, kCompensation };
 
@@ -40,7 +40,7 @@ enum class SagaOutcome : std::uint8_t { kNone, kCommitted, kCompensated, kStuck 
 
 struct SagaInstance {
   std::uint64_t saga_id;
-  const saga::SagaDefinition* definition;  // not owned
+  const SagaDefinition* definition;  // not owned
   sim::Time accepted_at;                   // when the client's request was accepted
   SagaOutcome outcome = SagaOutcome::kNone;
   sim::Time finished_at;  // when the outcome was recorded
@@ -53,4 +53,4 @@ struct SagaHistory {
   std::function<bool(std::uint64_t saga_id, std::uint32_t step)> effect_present;
 };
 
-}  // namespace txsim::check
+}  // namespace txsim::saga
