@@ -1,0 +1,128 @@
+// A node's durable key-value store: writes are volatile until a sync makes them durable.
+//
+// What it models: the local database or log of one service. A crash of the node keeps exactly
+// the writes covered by a completed sync and loses the rest (the "unsynced writes vanish" failure
+// mode of fsync-based storage; see Pillai et al., "All File Systems Are Not Created Equal",
+// OSDI 2014, for why applications must not assume more). Reads always see the latest write,
+// synced or not, as a process reading its own page cache does.
+//
+// Units: virtual time is integer nanoseconds (core/sim/time.h); `sync_latency` is a Duration.
+//
+// Invariants:
+//  1. contents() == durable_contents() overlaid with every pending (unsynced) write in order.
+//  2. A sync started at time t covers exactly the writes issued before t; it completes
+//     `sync_latency` later, unless the awaiting coroutine is destroyed first (a crash), in which
+//     case it persists nothing.
+//  3. After crash(): contents() == durable_contents(), and lost_writes grew by the number of
+//     pending writes discarded (minus one if a torn write was kept).
+//  4. Versions are a store-wide write sequence number starting at 1, never reused, not even
+//     after a crash: a checker can tell a lost write from the write that replaced it.
+//
+// Torn last write (off by default): when enabled, a crash keeps the last pending write with its
+// value cut to half its length and `torn == true`, modelling a partially persisted sector.
+//
+// Thread-safety: none; a simulation run is single-threaded by design.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/sim/simulator.h"
+
+namespace txsim::storage {
+
+/// Store options. Defaults model a fast local SSD with fsync.
+struct StoreConfig {
+  /// Virtual time from sync() to durability. REQUIRES: >= 0.
+  sim::Duration sync_latency = sim::microseconds(100);
+  /// Keep a torn copy of the last unsynced write on crash (see header comment).
+  bool torn_last_write = false;
+};
+
+/// Counters for the `storage` report section. Never reset by a crash.
+struct StoreStats {
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t syncs = 0;        // completed syncs
+  std::uint64_t lost_writes = 0;  // pending writes discarded by crashes
+  std::uint64_t torn_writes = 0;  // torn writes kept by crashes
+  std::uint64_t crashes = 0;
+
+  StoreStats& operator+=(const StoreStats& other);
+};
+
+/// A stored value. Values are byte strings (std::string holds arbitrary bytes).
+struct Versioned {
+  std::string value;
+  std::uint64_t version = 0;  // store-wide write sequence number (invariant 4)
+  bool torn = false;
+  bool operator==(const Versioned&) const = default;
+};
+
+class DurableStore {
+ public:
+  using Map = std::map<std::string, Versioned, std::less<>>;
+
+  /// `sync_event_kind` labels sync completions in the trace (register it once per run).
+  /// Throws std::invalid_argument if config.sync_latency < 0.
+  DurableStore(sim::Simulator& simulator, StoreConfig config = {},
+               std::uint32_t sync_event_kind = sim::Simulator::kKindResume);
+  DurableStore(const DurableStore&) = delete;
+  DurableStore& operator=(const DurableStore&) = delete;
+
+  /// Latest value of `key` (synced or not), or nullopt.
+  std::optional<Versioned> get(std::string_view key);
+  /// Writes `value` (volatile until a sync covers it). Returns the new version.
+  std::uint64_t put(std::string_view key, std::string_view value);
+
+  /// Awaitable: `co_await store.sync();` resumes once every write issued before the call is
+  /// durable. Destroying the awaiting coroutine cancels the sync (nothing is persisted by it).
+  struct SyncAwaiter {
+    DurableStore& store;
+    std::uint64_t covers_up_to = 0;  // last write sequence covered
+    std::coroutine_handle<> waiting;
+    sim::TimerId timer;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> handle);
+    void await_resume() noexcept { timer = {}; }
+    ~SyncAwaiter();
+  };
+  SyncAwaiter sync() { return SyncAwaiter{*this, 0, {}, {}}; }
+
+  /// Makes every pending write durable at once (no latency). For setup and tests.
+  void sync_now();
+
+  /// Loses every pending write (keeping a torn last write if configured). Cancelling in-flight
+  /// syncs is the caller's job: destroy their coroutines (net::Node does, via its ProcessGroup).
+  void crash();
+
+  const Map& contents() const { return current_; }
+  const Map& durable_contents() const { return durable_; }
+  std::size_t pending_writes() const { return pending_.size(); }
+  const StoreStats& stats() const { return stats_; }
+  const StoreConfig& config() const { return config_; }
+
+ private:
+  struct PendingWrite {
+    std::string key;
+    Versioned value;
+  };
+  void persist_up_to(std::uint64_t sequence);
+  static void on_sync_done(void* awaiter, std::uint64_t);
+
+  sim::Simulator& simulator_;
+  StoreConfig config_;
+  std::uint32_t sync_event_kind_;
+  Map current_;
+  Map durable_;
+  std::deque<PendingWrite> pending_;  // in write order
+  std::uint64_t last_sequence_ = 0;
+  StoreStats stats_;
+};
+
+}  // namespace txsim::storage
