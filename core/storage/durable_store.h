@@ -79,6 +79,9 @@ class DurableStore {
   std::optional<Versioned> get(std::string_view key);
   /// Writes `value` (volatile until a sync covers it). Returns the new version.
   std::uint64_t put(std::string_view key, std::string_view value);
+  /// Deletes `key` (volatile until a sync covers it, like a write; counted as a write).
+  /// Returns the version of the deletion.
+  std::uint64_t erase(std::string_view key);
 
   /// Awaitable: `co_await store.sync();` resumes once every write issued before the call is
   /// durable. Destroying the awaiting coroutine cancels the sync (nothing is persisted by it).
@@ -111,6 +114,7 @@ class DurableStore {
   struct PendingWrite {
     std::string key;
     Versioned value;
+    bool erase = false;  // a deletion rather than a write
   };
   void persist_up_to(std::uint64_t sequence);
   static void on_sync_done(void* awaiter, std::uint64_t);
