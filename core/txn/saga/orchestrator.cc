@@ -68,7 +68,6 @@ bool SagaOrchestrator::submit(std::uint32_t route, std::uint64_t saga_id, SagaAr
   instances_.emplace(saga_id, Instance{route, args, SagaExecution(definition),
                                        node_.simulator().now(), 0});
   ++stats_.started;
-  if (history_ != nullptr) history_->accepted(saga_id, definition, node_.simulator().now());
   node_.spawn(start(saga_id));
   return true;
 }
@@ -76,9 +75,13 @@ bool SagaOrchestrator::submit(std::uint32_t route, std::uint64_t saga_id, SagaAr
 sim::Task<void> SagaOrchestrator::start(std::uint64_t saga_id) {
   auto it = instances_.find(saga_id);
   if (it == instances_.end()) co_return;
+  const SagaDefinition& definition = *routes_[it->second.route].definition;
   std::vector<Command> commands;
   it->second.execution.start(node_.simulator().now(), commands);
+  // The client is told "accepted" once the saga's first log record is durable (at once when
+  // checkpoints are off): a crash before that loses a request nobody was promised anything for.
   co_await persist_and_issue(saga_id, std::move(commands));
+  if (history_ != nullptr) history_->accepted(saga_id, definition, node_.simulator().now());
 }
 
 sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,

@@ -66,7 +66,8 @@ class SagaOrchestrator {
   SagaOrchestrator& operator=(const SagaOrchestrator&) = delete;
 
   /// Starts saga `saga_id` of route `route` with `args`. Returns false (and counts a rejection)
-  /// when the orchestrator node is down. REQUIRES: saga ids are unique per run.
+  /// when the orchestrator node is down. The saga counts as accepted (in the history) once its
+  /// first log record is durable. REQUIRES: saga ids are unique per run.
   bool submit(std::uint32_t route, std::uint64_t saga_id, SagaArgs args);
 
   /// Sagas started and not finished, as this incarnation knows them.
