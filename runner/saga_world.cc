@@ -15,7 +15,8 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
       throw std::invalid_argument("service '" + spec.name + "' is defined twice");
     }
     participants_.push_back(std::make_unique<saga::SagaParticipant>(
-        node(spec.node), *spec.service, spec.participant, &history_));
+        node(spec.node), *spec.service, spec.participant,
+        config_.record_history ? &history_ : nullptr));
   }
   std::vector<saga::SagaRoute> routes;
   for (const auto& definition : config_.sagas) {
@@ -36,7 +37,8 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
   }
   orchestrator_ = std::make_unique<saga::SagaOrchestrator>(node(config_.orchestrator_node),
                                                            std::move(routes),
-                                                           config_.orchestrator, &history_);
+                                                           config_.orchestrator,
+                                                           config_.record_history ? &history_ : nullptr);
 }
 
 net::Node& SagaWorld::node(const std::string& name) {

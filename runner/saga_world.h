@@ -32,6 +32,9 @@ struct SagaWorldConfig {
   saga::OrchestratorConfig orchestrator;
   std::vector<ServiceSpec> services;
   std::vector<saga::SagaDefinition> sagas;  // validated here
+  /// Record the participant history for the checkers. Off for benchmarks: the history grows
+  /// with the total number of sagas, not with those in flight.
+  bool record_history = true;
 };
 
 class SagaWorld {

@@ -90,7 +90,13 @@ class DurableStore {
     std::uint64_t covers_up_to = 0;  // last write sequence covered
     std::coroutine_handle<> waiting;
     sim::TimerId timer;
-    bool await_ready() const noexcept { return false; }
+    /// A zero-latency sync completes at once, without an event (e.g. workloads that model
+    /// no disk, like W1).
+    bool await_ready() noexcept {
+      if (store.config_.sync_latency > sim::Duration{}) return false;
+      store.sync_now();
+      return true;
+    }
     void await_suspend(std::coroutine_handle<> handle);
     void await_resume() noexcept { timer = {}; }
     ~SyncAwaiter();

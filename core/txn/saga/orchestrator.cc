@@ -154,12 +154,12 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
     case SagaStatus::kCommitted:
       outcome = SagaOutcome::kCommitted;
       ++stats_.committed;
-      stats_.latency_ns.record((now - instance.accepted_at).ns());
+      stats_.committed_latency_ns.record((now - instance.accepted_at).ns());
       break;
     case SagaStatus::kCompensated:
       outcome = SagaOutcome::kCompensated;
       ++stats_.compensated;
-      stats_.latency_ns.record((now - instance.accepted_at).ns());
+      stats_.compensated_latency_ns.record((now - instance.accepted_at).ns());
       break;
     default:
       ++stats_.stuck;

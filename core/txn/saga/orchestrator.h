@@ -53,7 +53,8 @@ struct OrchestratorStats {
   std::uint64_t compensated = 0;
   std::uint64_t stuck = 0;
   std::uint64_t recovered = 0;  // sagas re-driven from the log after a restart
-  metrics::Histogram latency_ns;  // accepted -> finished, for committed and compensated sagas
+  metrics::Histogram committed_latency_ns;    // submitted -> committed
+  metrics::Histogram compensated_latency_ns;  // submitted -> compensated
   std::vector<std::vector<StepStats>> steps;  // [route][step]
 };
 

@@ -1,17 +1,20 @@
 #include "core/txn/saga/participant.h"
 
 #include <cmath>
-#include <cstdio>
 
 #include "core/sim/distributions.h"
 
 namespace txsim::saga {
 namespace {
 
+// Short keys keep the store's ordered map cheap: "b/<saga id in decimal>/<step>/<a|c>".
 std::string barrier_key(const StepRequest& r, char operation) {
-  char key[64];
-  std::snprintf(key, sizeof key, "barrier/%016llx/%u/%c",
-                static_cast<unsigned long long>(r.saga_id), r.step, operation);
+  std::string key = "b/";
+  key += std::to_string(r.saga_id);
+  key += '/';
+  key += std::to_string(r.step);
+  key += '/';
+  key += operation;
   return key;
 }
 
