@@ -14,14 +14,18 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
     if (!service_index_.emplace(spec.name, i).second) {
       throw std::invalid_argument("service '" + spec.name + "' is defined twice");
     }
+    net::Node& host_node = node(spec.node);
     participants_.push_back(std::make_unique<saga::SagaParticipant>(
-        node(spec.node), *spec.service, spec.participant,
+        host_node, *spec.service, spec.participant,
         config_.record_history ? &history_ : nullptr));
+    auto& host = hosts_[host_node.id()];
+    if (!host) host = std::make_unique<saga::ParticipantHost>(host_node);
+    host->add(static_cast<std::uint32_t>(i), *participants_.back());
   }
   std::vector<saga::SagaRoute> routes;
   for (const auto& definition : config_.sagas) {
     saga::validate_definition(definition);
-    saga::SagaRoute route{&definition, {}};
+    saga::SagaRoute route{&definition, {}, {}};
     auto& participants = step_participants_.emplace_back();
     for (const auto& step : definition.steps) {
       const auto found = service_index_.find(step.service);
@@ -31,6 +35,7 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
       }
       const saga::SagaParticipant& participant = *participants_[found->second];
       route.participants.push_back(participant.node().id());
+      route.services.push_back(static_cast<std::uint32_t>(found->second));
       participants.push_back(&participant);
     }
     routes.push_back(std::move(route));

@@ -62,6 +62,7 @@ class SagaWorld {
   saga::HistoryRecorder history_;
   std::map<std::string, std::size_t> service_index_;
   std::vector<std::unique_ptr<saga::SagaParticipant>> participants_;
+  std::map<net::NodeId, std::unique_ptr<saga::ParticipantHost>> hosts_;
   std::unique_ptr<saga::SagaOrchestrator> orchestrator_;
   // [route][step] -> the participant that runs the step
   std::vector<std::vector<const saga::SagaParticipant*>> step_participants_;

@@ -31,7 +31,8 @@ SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> route
       history_(history),
       backoff_rng_(node.simulator().stream("saga/orchestrator/" + node.name() + "/backoff")) {
   for (const auto& route : routes_) {
-    if (route.participants.size() != route.definition->steps.size()) {
+    if (route.participants.size() != route.definition->steps.size() ||
+        route.services.size() != route.definition->steps.size()) {
       throw std::invalid_argument("saga '" + route.definition->name +
                                   "': one participant node is needed per step");
     }
@@ -127,7 +128,7 @@ sim::Task<void> SagaOrchestrator::run_command(std::uint64_t saga_id, Command com
   if (it == instances_.end()) co_return;
   const SagaRoute& route = routes_[it->second.route];
   const StepDefinition& step = route.definition->steps[command.step];
-  const StepRequest request{saga_id, command.step, command.attempt,
+  const StepRequest request{saga_id, route.services[command.step], command.step, command.attempt,
                             command.type == Command::Type::kInvoke ? Operation::kAction
                                                                    : Operation::kCompensation,
                             it->second.args};

@@ -36,7 +36,8 @@ struct OrchestratorConfig {
 /// A saga type the orchestrator can run, with the node of each step's participant.
 struct SagaRoute {
   const SagaDefinition* definition;       // not owned; validated
-  std::vector<net::NodeId> participants;  // one per step
+  std::vector<net::NodeId> participants;  // node of each step's service
+  std::vector<std::uint32_t> services;    // service number of each step (ParticipantHost)
 };
 
 /// Per-step counters for the report.

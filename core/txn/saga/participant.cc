@@ -1,6 +1,7 @@
 #include "core/txn/saga/participant.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "core/sim/distributions.h"
 
@@ -31,10 +32,25 @@ SagaParticipant::SagaParticipant(net::Node& node, SagaService& service, Particip
       config_(config),
       history_(history),
       service_time_rng_(node.simulator().stream("saga/participant/" + node.name() + "/service_time")),
-      business_rng_(node.simulator().stream("saga/participant/" + node.name() + "/business")) {
+      business_rng_(node.simulator().stream("saga/participant/" + node.name() + "/business")) {}
+
+ParticipantHost::ParticipantHost(net::Node& node) : node_(node) {
   node_.on(kStepRequest, [this](net::Node&, const net::Message& request) {
-    node_.spawn(handle(request));
+    const auto found = participants_.find(decode_request(request.payload).service);
+    // A request for a service this node does not run is a wiring bug, not a network event.
+    if (found == participants_.end()) {
+      throw std::logic_error("node '" + node_.name() + "' got a saga request for a service it "
+                             "does not run");
+    }
+    node_.spawn(found->second->handle(request));
   });
+}
+
+void ParticipantHost::add(std::uint32_t service, SagaParticipant& participant) {
+  if (service >= kMaxServices || !participants_.emplace(service, &participant).second) {
+    throw std::invalid_argument("service number " + std::to_string(service) +
+                                " is out of range or already used on node '" + node_.name() + "'");
+  }
 }
 
 sim::Task<void> SagaParticipant::handle(net::Message message) {
@@ -66,7 +82,8 @@ std::pair<StepResult, OpResult> SagaParticipant::execute(const StepRequest& requ
       }
     }
     const StepResult result = service_.apply_action(store, request, business_rng_);
-    if (config_.barrier) {
+    // A transient failure is not an outcome: nothing is remembered, a retry runs again.
+    if (config_.barrier && result != StepResult::kRetryLater) {
       store.put(barrier_key(request, 'a'), result == StepResult::kSuccess ? kSucceeded : kFailed);
     }
     return {result, result == StepResult::kSuccess ? OpResult::kApplied : OpResult::kRejected};

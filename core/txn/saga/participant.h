@@ -19,6 +19,7 @@
 // Keys used in the node's store: "b/<saga id>/<step>/a" and ".../c" (the barrier records).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "core/net/node.h"
@@ -34,8 +35,8 @@ struct ParticipantConfig {
 
 class SagaParticipant {
  public:
-  /// Registers the request handler on `node`. `history` may be null (nothing recorded).
-  /// REQUIRES: node, service and history outlive the participant's requests.
+  /// `history` may be null (nothing recorded). Requests reach the participant through the
+  /// ParticipantHost of its node. REQUIRES: node, service and history outlive its requests.
   SagaParticipant(net::Node& node, SagaService& service, ParticipantConfig config,
                   HistoryRecorder* history);
   SagaParticipant(const SagaParticipant&) = delete;
@@ -44,8 +45,10 @@ class SagaParticipant {
   net::Node& node() const { return node_; }
   SagaService& service() const { return service_; }
 
- private:
+  /// Serves one request (spawned in the node's current incarnation).
   sim::Task<void> handle(net::Message request);
+
+ private:
   /// Runs the barrier and the local transaction; returns the reply and what happened.
   std::pair<StepResult, OpResult> execute(const StepRequest& request);
 
@@ -55,6 +58,24 @@ class SagaParticipant {
   HistoryRecorder* history_;
   sim::Rng service_time_rng_;
   sim::Rng business_rng_;
+};
+
+/// The saga request handler of one node: dispatches each request to the participant of the
+/// service it names, so several services can share a node.
+class ParticipantHost {
+ public:
+  /// Registers the kStepRequest handler on `node`.
+  explicit ParticipantHost(net::Node& node);
+  ParticipantHost(const ParticipantHost&) = delete;
+  ParticipantHost& operator=(const ParticipantHost&) = delete;
+
+  /// Routes requests for service number `service` to `participant`. Throws std::invalid_argument
+  /// for a number >= kMaxServices or one already taken.
+  void add(std::uint32_t service, SagaParticipant& participant);
+
+ private:
+  net::Node& node_;
+  std::map<std::uint32_t, SagaParticipant*> participants_;
 };
 
 }  // namespace txsim::saga
