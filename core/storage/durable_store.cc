@@ -38,10 +38,23 @@ std::uint64_t DurableStore::put(std::string_view key, std::string_view value) {
   return last_sequence_;
 }
 
+std::uint64_t DurableStore::erase(std::string_view key) {
+  ++stats_.writes;
+  const auto it = current_.find(key);
+  if (it != current_.end()) current_.erase(it);
+  pending_.push_back(PendingWrite{std::string(key), Versioned{"", ++last_sequence_, false}, true});
+  return last_sequence_;
+}
+
 void DurableStore::persist_up_to(std::uint64_t sequence) {
   while (!pending_.empty() && pending_.front().value.version <= sequence) {
     PendingWrite& write = pending_.front();
-    durable_.insert_or_assign(std::move(write.key), std::move(write.value));
+    if (write.erase) {
+      const auto it = durable_.find(write.key);
+      if (it != durable_.end()) durable_.erase(it);
+    } else {
+      durable_.insert_or_assign(std::move(write.key), std::move(write.value));
+    }
     pending_.pop_front();
   }
 }
@@ -55,7 +68,7 @@ void DurableStore::crash() {
   ++stats_.crashes;
   if (pending_.empty()) return;
   std::uint64_t lost = pending_.size();
-  if (config_.torn_last_write) {
+  if (config_.torn_last_write && !pending_.back().erase) {
     PendingWrite& last = pending_.back();
     last.value.value.resize(last.value.value.size() / 2);
     last.value.torn = true;

@@ -79,6 +79,9 @@ class DurableStore {
   std::optional<Versioned> get(std::string_view key);
   /// Writes `value` (volatile until a sync covers it). Returns the new version.
   std::uint64_t put(std::string_view key, std::string_view value);
+  /// Deletes `key` (volatile until a sync covers it, like a write; counted as a write).
+  /// Returns the version of the deletion.
+  std::uint64_t erase(std::string_view key);
 
   /// Awaitable: `co_await store.sync();` resumes once every write issued before the call is
   /// durable. Destroying the awaiting coroutine cancels the sync (nothing is persisted by it).
@@ -87,7 +90,13 @@ class DurableStore {
     std::uint64_t covers_up_to = 0;  // last write sequence covered
     std::coroutine_handle<> waiting;
     sim::TimerId timer;
-    bool await_ready() const noexcept { return false; }
+    /// A zero-latency sync completes at once, without an event (e.g. workloads that model
+    /// no disk, like W1).
+    bool await_ready() noexcept {
+      if (store.config_.sync_latency > sim::Duration{}) return false;
+      store.sync_now();
+      return true;
+    }
     void await_suspend(std::coroutine_handle<> handle);
     void await_resume() noexcept { timer = {}; }
     ~SyncAwaiter();
@@ -111,6 +120,7 @@ class DurableStore {
   struct PendingWrite {
     std::string key;
     Versioned value;
+    bool erase = false;  // a deletion rather than a write
   };
   void persist_up_to(std::uint64_t sequence);
   static void on_sync_done(void* awaiter, std::uint64_t);

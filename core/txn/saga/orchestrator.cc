@@ -1,0 +1,215 @@
+#include "core/txn/saga/orchestrator.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace txsim::saga {
+namespace {
+
+// Saga log record: route (4 bytes), args a and b (8 each), accepted-at ns (8), then the
+// SagaExecution record. Little-endian.
+void put_u64(std::string& out, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+std::uint64_t get_u64(std::string_view in, std::size_t offset, int bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    value |= std::uint64_t{static_cast<unsigned char>(in[offset + i])} << (8 * i);
+  }
+  return value;
+}
+constexpr std::size_t kHeaderBytes = 4 + 8 + 8 + 8;
+constexpr std::string_view kLogPrefix = "saga/";
+
+}  // namespace
+
+SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> routes,
+                                   OrchestratorConfig config, HistoryRecorder* history)
+    : node_(node),
+      routes_(std::move(routes)),
+      config_(config),
+      history_(history),
+      backoff_rng_(node.simulator().stream("saga/orchestrator/" + node.name() + "/backoff")) {
+  for (const auto& route : routes_) {
+    if (route.participants.size() != route.definition->steps.size() ||
+        route.services.size() != route.definition->steps.size()) {
+      throw std::invalid_argument("saga '" + route.definition->name +
+                                  "': one participant node is needed per step");
+    }
+    stats_.steps.emplace_back(route.definition->steps.size());
+  }
+  node_.set_on_crash([this](net::Node&) { instances_.clear(); });
+  node_.set_recovery([this](net::Node&) { return recover(); });
+  start_incarnation();
+}
+
+std::string SagaOrchestrator::log_key(std::uint64_t saga_id) {
+  char key[32];
+  std::snprintf(key, sizeof key, "saga/%016llx", static_cast<unsigned long long>(saga_id));
+  return key;
+}
+
+std::string SagaOrchestrator::record(const Instance& instance) const {
+  std::string out;
+  put_u64(out, instance.route, 4);
+  put_u64(out, instance.args.a, 8);
+  put_u64(out, instance.args.b, 8);
+  put_u64(out, static_cast<std::uint64_t>(instance.accepted_at.ns()), 8);
+  return out + instance.execution.encode();
+}
+
+void SagaOrchestrator::start_incarnation() { node_.spawn(periodic_recovery()); }
+
+bool SagaOrchestrator::submit(std::uint32_t route, std::uint64_t saga_id, SagaArgs args) {
+  if (!node_.is_up()) {
+    ++stats_.rejected;
+    return false;
+  }
+  const SagaDefinition& definition = *routes_.at(route).definition;
+  instances_.emplace(saga_id, Instance{route, args, SagaExecution(definition),
+                                       node_.simulator().now(), 0});
+  ++stats_.started;
+  node_.spawn(start(saga_id));
+  return true;
+}
+
+sim::Task<void> SagaOrchestrator::start(std::uint64_t saga_id) {
+  auto it = instances_.find(saga_id);
+  if (it == instances_.end()) co_return;
+  const SagaDefinition& definition = *routes_[it->second.route].definition;
+  std::vector<Command> commands;
+  it->second.execution.start(node_.simulator().now(), commands);
+  // The client is told "accepted" once the saga's first log record is durable (at once when
+  // checkpoints are off): a crash before that loses a request nobody was promised anything for.
+  co_await persist_and_issue(saga_id, std::move(commands));
+  if (history_ != nullptr) history_->accepted(saga_id, definition, node_.simulator().now());
+}
+
+sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
+                                                    std::vector<Command> commands) {
+  auto it = instances_.find(saga_id);
+  if (it == instances_.end()) co_return;
+  if (it->second.execution.finished()) {
+    finish(saga_id, it->second);
+    co_return;
+  }
+  if (config_.checkpoint) {
+    node_.store().put(log_key(saga_id), record(it->second));
+    // The next message goes out only once the stage is durable. Meanwhile the saga counts as
+    // busy, so that periodic recovery does not re-drive it.
+    ++it->second.outstanding;
+    co_await node_.store().sync();
+    it = instances_.find(saga_id);
+    if (it == instances_.end()) co_return;
+    --it->second.outstanding;
+  }
+  issue(saga_id, commands);
+}
+
+void SagaOrchestrator::issue(std::uint64_t saga_id, const std::vector<Command>& commands) {
+  auto it = instances_.find(saga_id);
+  if (it == instances_.end()) return;
+  auto& steps = stats_.steps[it->second.route];
+  for (const Command& command : commands) {
+    StepStats& step = steps[command.step];
+    if (command.type == Command::Type::kInvoke) {
+      ++step.attempts;
+      if (command.attempt > 1) ++step.retries;
+    } else {
+      ++step.compensations;
+    }
+    ++it->second.outstanding;
+    node_.spawn(run_command(saga_id, command));
+  }
+}
+
+sim::Task<void> SagaOrchestrator::run_command(std::uint64_t saga_id, Command command) {
+  auto it = instances_.find(saga_id);
+  if (it == instances_.end()) co_return;
+  const SagaRoute& route = routes_[it->second.route];
+  const StepDefinition& step = route.definition->steps[command.step];
+  const StepRequest request{saga_id, route.services[command.step], command.step, command.attempt,
+                            command.type == Command::Type::kInvoke ? Operation::kAction
+                                                                   : Operation::kCompensation,
+                            it->second.args};
+  if (command.delay > sim::Duration{}) co_await node_.sleep(command.delay);
+  const net::CallResult result =
+      co_await node_.call(route.participants[command.step], kStepRequest, encode(request), step.timeout);
+  Outcome outcome = Outcome::kUnknown;
+  if (result.status == net::CallStatus::kReply) {
+    outcome = reply_result(result.reply.payload) == StepResult::kSuccess ? Outcome::kSuccess
+                                                                         : Outcome::kFailure;
+  }
+  it = instances_.find(saga_id);  // the map may have changed while we waited
+  if (it == instances_.end()) co_return;
+  --it->second.outstanding;
+  std::vector<Command> next;
+  it->second.execution.on_outcome(command, outcome, node_.simulator().now(), backoff_rng_, next);
+  co_await persist_and_issue(saga_id, std::move(next));
+}
+
+void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
+  const sim::Time now = node_.simulator().now();
+  SagaOutcome outcome = SagaOutcome::kStuck;
+  switch (instance.execution.status()) {
+    case SagaStatus::kCommitted:
+      outcome = SagaOutcome::kCommitted;
+      ++stats_.committed;
+      stats_.committed_latency_ns.record((now - instance.accepted_at).ns());
+      break;
+    case SagaStatus::kCompensated:
+      outcome = SagaOutcome::kCompensated;
+      ++stats_.compensated;
+      stats_.compensated_latency_ns.record((now - instance.accepted_at).ns());
+      break;
+    default:
+      ++stats_.stuck;
+      break;
+  }
+  if (history_ != nullptr) history_->finished(saga_id, outcome, now);
+  if (config_.checkpoint) node_.store().erase(log_key(saga_id));
+  instances_.erase(saga_id);
+}
+
+sim::Task<void> SagaOrchestrator::recover() {
+  const auto& contents = node_.store().contents();
+  std::vector<std::uint64_t> resumed;
+  for (auto it = contents.lower_bound(kLogPrefix);
+       it != contents.end() && it->first.starts_with(kLogPrefix); ++it) {
+    const std::string_view value = it->second.value;
+    if (value.size() < kHeaderBytes) throw std::logic_error("saga log record too short: " + it->first);
+    const auto route = static_cast<std::uint32_t>(get_u64(value, 0, 4));
+    const SagaDefinition& definition = *routes_.at(route).definition;
+    const std::uint64_t saga_id = std::stoull(it->first.substr(kLogPrefix.size()), nullptr, 16);
+    Instance instance{route, SagaArgs{get_u64(value, 4, 8), get_u64(value, 12, 8)},
+                      SagaExecution::decode(definition, value.substr(kHeaderBytes)),
+                      sim::Time::from_ns(static_cast<std::int64_t>(get_u64(value, 20, 8))), 0};
+    instances_.insert_or_assign(saga_id, std::move(instance));
+    resumed.push_back(saga_id);
+  }
+  stats_.recovered += resumed.size();
+  for (const std::uint64_t saga_id : resumed) {
+    std::vector<Command> commands;
+    instances_.at(saga_id).execution.resume(node_.simulator().now(), commands);
+    node_.spawn(persist_and_issue(saga_id, std::move(commands)));
+  }
+  start_incarnation();
+  co_return;
+}
+
+sim::Task<void> SagaOrchestrator::periodic_recovery() {
+  for (;;) {
+    co_await node_.sleep(config_.recovery_interval);
+    std::vector<std::uint64_t> idle;
+    for (const auto& [saga_id, instance] : instances_) {
+      if (instance.outstanding == 0 && !instance.execution.finished()) idle.push_back(saga_id);
+    }
+    for (const std::uint64_t saga_id : idle) {
+      std::vector<Command> commands;
+      instances_.at(saga_id).execution.resume(node_.simulator().now(), commands);
+      node_.spawn(persist_and_issue(saga_id, std::move(commands)));
+    }
+  }
+}
+
+}  // namespace txsim::saga

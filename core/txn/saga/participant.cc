@@ -1,0 +1,103 @@
+#include "core/txn/saga/participant.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/sim/distributions.h"
+
+namespace txsim::saga {
+namespace {
+
+// Short keys keep the store's ordered map cheap: "b/<saga id in decimal>/<step>/<a|c>".
+std::string barrier_key(const StepRequest& r, char operation) {
+  std::string key = "b/";
+  key += std::to_string(r.saga_id);
+  key += '/';
+  key += std::to_string(r.step);
+  key += '/';
+  key += operation;
+  return key;
+}
+
+constexpr std::string_view kSucceeded = "S";
+constexpr std::string_view kFailed = "F";
+constexpr std::string_view kCompensated = "C";
+
+}  // namespace
+
+SagaParticipant::SagaParticipant(net::Node& node, SagaService& service, ParticipantConfig config,
+                                 HistoryRecorder* history)
+    : node_(node),
+      service_(service),
+      config_(config),
+      history_(history),
+      service_time_rng_(node.simulator().stream("saga/participant/" + node.name() + "/service_time")),
+      business_rng_(node.simulator().stream("saga/participant/" + node.name() + "/business")) {}
+
+ParticipantHost::ParticipantHost(net::Node& node) : node_(node) {
+  node_.on(kStepRequest, [this](net::Node&, const net::Message& request) {
+    const auto found = participants_.find(decode_request(request.payload).service);
+    // A request for a service this node does not run is a wiring bug, not a network event.
+    if (found == participants_.end()) {
+      throw std::logic_error("node '" + node_.name() + "' got a saga request for a service it "
+                             "does not run");
+    }
+    node_.spawn(found->second->handle(request));
+  });
+}
+
+void ParticipantHost::add(std::uint32_t service, SagaParticipant& participant) {
+  if (service >= kMaxServices || !participants_.emplace(service, &participant).second) {
+    throw std::invalid_argument("service number " + std::to_string(service) +
+                                " is out of range or already used on node '" + node_.name() + "'");
+  }
+}
+
+sim::Task<void> SagaParticipant::handle(net::Message message) {
+  if (config_.service_time_ms_mean > 0) {
+    const double ms = sim::exponential(service_time_rng_, config_.service_time_ms_mean);
+    co_await node_.sleep(sim::Duration::from_ns(std::llround(ms * 1e6)));
+  }
+  const StepRequest request = decode_request(message.payload);
+  const auto [result, what] = execute(request);
+  // The reply must not claim more than is durable: even a duplicate waits for the sync that
+  // covers the original's record.
+  co_await node_.store().sync();
+  if (history_ != nullptr) {
+    history_->op({request.saga_id, request.step,
+                  request.operation == Operation::kAction ? OpType::kAction : OpType::kCompensation,
+                  what, node_.simulator().now()});
+  }
+  node_.reply(message, encode_reply(request, result));
+}
+
+std::pair<StepResult, OpResult> SagaParticipant::execute(const StepRequest& request) {
+  auto& store = node_.store();
+  if (request.operation == Operation::kAction) {
+    if (config_.barrier) {
+      if (store.get(barrier_key(request, 'c'))) return {StepResult::kFailure, OpResult::kRefusedHanging};
+      if (const auto done = store.get(barrier_key(request, 'a'))) {
+        return {done->value == kSucceeded ? StepResult::kSuccess : StepResult::kFailure,
+                OpResult::kDuplicate};
+      }
+    }
+    const StepResult result = service_.apply_action(store, request, business_rng_);
+    // A transient failure is not an outcome: nothing is remembered, a retry runs again.
+    if (config_.barrier && result != StepResult::kRetryLater) {
+      store.put(barrier_key(request, 'a'), result == StepResult::kSuccess ? kSucceeded : kFailed);
+    }
+    return {result, result == StepResult::kSuccess ? OpResult::kApplied : OpResult::kRejected};
+  }
+  if (config_.barrier) {
+    if (store.get(barrier_key(request, 'c'))) return {StepResult::kSuccess, OpResult::kDuplicate};
+    const auto action = store.get(barrier_key(request, 'a'));
+    store.put(barrier_key(request, 'c'), kCompensated);
+    if (!action || action->value != kSucceeded) {
+      return {StepResult::kSuccess, OpResult::kNullCompensation};
+    }
+  }
+  service_.apply_compensation(store, request);
+  return {StepResult::kSuccess, OpResult::kApplied};
+}
+
+}  // namespace txsim::saga

@@ -1,0 +1,31 @@
+#include "plugins/generic/step_service.h"
+
+#include <cstdio>
+
+#include "core/sim/distributions.h"
+
+namespace txsim::plugins::generic {
+namespace {
+std::string effect_key(std::uint64_t saga_id) {
+  char key[32];
+  std::snprintf(key, sizeof key, "effect/%016llx", static_cast<unsigned long long>(saga_id));
+  return key;
+}
+}  // namespace
+
+saga::StepResult StepService::apply_action(storage::DurableStore& store,
+                                           const saga::StepRequest& request, sim::Rng& rng) {
+  if (sim::bernoulli(rng, failure_probability_)) return saga::StepResult::kFailure;
+  store.put(effect_key(request.saga_id), "1");
+  return saga::StepResult::kSuccess;
+}
+
+void StepService::apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) {
+  store.erase(effect_key(request.saga_id));
+}
+
+bool StepService::effect_present(const storage::DurableStore& store, std::uint64_t saga_id) const {
+  return store.contents().count(effect_key(saga_id)) > 0;
+}
+
+}  // namespace txsim::plugins::generic

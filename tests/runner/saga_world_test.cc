@@ -1,0 +1,173 @@
+// The saga runtime end to end: orchestrator, participants and network under faults, judged by the
+// checkers against the participants' actual stores.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/sim/distributions.h"
+#include "plugins/generic/step_service.h"
+#include "runner/saga_world.h"
+
+namespace txsim::runner {
+namespace {
+
+struct Options {
+  bool checkpoint = true;
+  bool barrier = true;
+  double failure_probability = 0.05;
+  double duplication_probability = 0.0;
+  double loss_probability = 0.0;
+};
+
+SagaWorldConfig three_step_world(const Options& options) {
+  SagaWorldConfig config;
+  config.network.default_latency = net::LatencyModel::constant(1.0);
+  config.network.duplication_probability = options.duplication_probability;
+  config.network.loss_probability = options.loss_probability;
+  config.network.reorder_probability = options.duplication_probability > 0 ? 0.3 : 0.0;
+  config.nodes = {{"orchestrator", "z1", "r1", {}}, {"n1", "z1", "r1", {}},
+                  {"n2", "z1", "r1", {}}, {"n3", "z1", "r1", {}}};
+  config.orchestrator_node = "orchestrator";
+  config.orchestrator.checkpoint = options.checkpoint;
+  saga::SagaDefinition definition;
+  definition.name = "chain";
+  for (int i = 1; i <= 3; ++i) {
+    const std::string name = "s" + std::to_string(i);
+    config.services.push_back(
+        {name, "n" + std::to_string(i),
+         std::make_unique<plugins::generic::StepService>(options.failure_probability),
+         {options.barrier, 2.0}});
+    saga::StepDefinition step;
+    step.name = name;
+    step.service = name;
+    step.action = "do";
+    step.compensation = "undo";
+    step.kind = i == 3 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
+    if (i > 1) step.after = {static_cast<std::uint32_t>(i - 2)};
+    step.timeout = sim::milliseconds(50);
+    step.retry = {4, sim::milliseconds(5), sim::milliseconds(100)};
+    definition.steps.push_back(step);
+  }
+  definition.forward_recovery_deadline = sim::seconds(30);
+  config.sagas.push_back(definition);
+  return config;
+}
+
+struct Outcome {
+  std::vector<check::CheckResult> checks;
+  saga::OrchestratorStats stats;
+  std::string trace_hash;
+};
+
+// Submits `sagas` sagas, one per millisecond, runs `faults` and lets the system drain.
+template <typename Faults>
+Outcome run(const Options& options, std::uint64_t seed, int sagas, Faults faults) {
+  sim::Simulator simulator(seed);
+  SagaWorld world(simulator, three_step_world(options));
+  const std::uint32_t kind = simulator.register_kind("test.submit");
+  struct Submitter {
+    SagaWorld* world;
+    static void fire(void* self, std::uint64_t id) {
+      static_cast<Submitter*>(self)->world->orchestrator().submit(0, id, {});
+    }
+  } submitter{&world};
+  for (int i = 0; i < sagas; ++i) {
+    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
+                          &submitter, static_cast<std::uint64_t>(i + 1));
+  }
+  faults(simulator, world);
+  simulator.run(sim::Time::zero() + sim::seconds(120));
+  return {world.run_checks(), world.orchestrator().stats(), simulator.trace_hash().hex()};
+}
+
+void no_faults(sim::Simulator&, SagaWorld&) {}
+
+// Crashes `node` at `at` and restarts it `downtime` later.
+void crash_at(sim::Simulator& simulator, net::Node& node, sim::Time at, sim::Duration downtime) {
+  const std::uint32_t kind = simulator.register_kind("test.crash");
+  simulator.schedule_at(at, kind, [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->crash(); }, &node);
+  simulator.schedule_at(at + downtime, kind,
+                        [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->restart(); }, &node);
+}
+
+const check::CheckResult& find(const Outcome& outcome, const std::string& name) {
+  for (const auto& c : outcome.checks) {
+    if (c.name == name) return c;
+  }
+  throw std::logic_error("no check " + name);
+}
+
+TEST(SagaWorld, WithoutFaultsEverySagaFinishesAtomically) {
+  const Outcome outcome = run({}, 1, 2000, no_faults);
+  for (const auto& c : outcome.checks) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+  EXPECT_EQ(outcome.stats.started, 2000u);
+  EXPECT_EQ(outcome.stats.committed + outcome.stats.compensated, 2000u);
+  // Each of 3 steps fails independently with p = 0.05: commit probability 0.95^3 = 0.857375.
+  // Binomial standard error for n = 2000: sqrt(0.857 * 0.143 / 2000) = 0.0078; allow 4 sigma.
+  const double committed = static_cast<double>(outcome.stats.committed) / 2000.0;
+  EXPECT_NEAR(committed, std::pow(0.95, 3), 4 * 0.0078);
+}
+
+TEST(SagaWorld, OrchestratorCrashesLoseNothingWithCheckpoints) {
+  const Outcome outcome = run({}, 2, 2000, [](sim::Simulator& s, SagaWorld& w) {
+    crash_at(s, w.node("orchestrator"), sim::Time::zero() + sim::milliseconds(500), sim::seconds(2));
+    crash_at(s, w.node("orchestrator"), sim::Time::zero() + sim::milliseconds(1700), sim::milliseconds(300));
+  });
+  for (const auto& c : outcome.checks) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+  EXPECT_GT(outcome.stats.recovered, 0u) << "the crash must have caught sagas in flight";
+  EXPECT_GT(outcome.stats.rejected, 0u) << "submissions while down are refused, not lost";
+}
+
+TEST(SagaWorld, ParticipantCrashesAndMessageLossAreAbsorbedByRetries) {
+  Options options;
+  options.loss_probability = 0.02;
+  options.duplication_probability = 0.02;
+  const Outcome outcome = run(options, 3, 1500, [](sim::Simulator& s, SagaWorld& w) {
+    crash_at(s, w.node("n2"), sim::Time::zero() + sim::milliseconds(300), sim::milliseconds(400));
+    crash_at(s, w.node("n3"), sim::Time::zero() + sim::milliseconds(900), sim::milliseconds(200));
+  });
+  for (const auto& c : outcome.checks) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+  std::uint64_t retries = 0;
+  for (const auto& step : outcome.stats.steps[0]) retries += step.retries;
+  EXPECT_GT(retries, 0u);
+}
+
+TEST(SagaWorld, WithoutCheckpointsAnOrchestratorCrashLosesWork) {
+  Options options;
+  options.checkpoint = false;
+  const Outcome outcome = run(options, 2, 2000, [](sim::Simulator& s, SagaWorld& w) {
+    crash_at(s, w.node("orchestrator"), sim::Time::zero() + sim::milliseconds(500), sim::seconds(2));
+  });
+  EXPECT_FALSE(find(outcome, "no_lost_work").passed());
+  EXPECT_FALSE(find(outcome, "saga_atomicity").passed())
+      << "sagas forgotten mid-way leave partial effects behind";
+  EXPECT_EQ(outcome.stats.recovered, 0u);
+}
+
+TEST(SagaWorld, WithoutTheBarrierDuplicatesApplyTwice) {
+  Options options;
+  options.barrier = false;
+  options.duplication_probability = 0.2;
+  const Outcome off = run(options, 4, 1000, no_faults);
+  EXPECT_FALSE(find(off, "effect_once").passed());
+  options.barrier = true;
+  const Outcome on = run(options, 4, 1000, no_faults);
+  EXPECT_TRUE(find(on, "effect_once").passed()) << find(on, "effect_once").summary;
+  EXPECT_TRUE(find(on, "saga_atomicity").passed());
+}
+
+TEST(SagaWorld, SameSeedSameTraceDifferentSeedDifferentTrace) {
+  auto faults = [](sim::Simulator& s, SagaWorld& w) {
+    crash_at(s, w.node("orchestrator"), sim::Time::zero() + sim::milliseconds(200), sim::milliseconds(300));
+  };
+  Options options;
+  options.duplication_probability = 0.05;
+  const Outcome a = run(options, 9, 500, faults);
+  const Outcome b = run(options, 9, 500, faults);
+  const Outcome c = run(options, 10, 500, faults);
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+  EXPECT_NE(a.trace_hash, c.trace_hash);
+}
+
+}  // namespace
+}  // namespace txsim::runner
