@@ -14,7 +14,8 @@ void register_protocols(Registry& registry) {
                         "a central orchestrator drives each saga and checkpoints it",
                         {string_param("orchestrator_node", "orchestrator", "node of the orchestrator"),
                          double_param("recovery_interval_s", 1, 0, 1e6,
-                                      "seconds between periodic recovery passes")});
+                                      "seconds between periodic recovery passes")})
+      .implemented = true;
   registry.add_protocol("saga_choreography",
                         "services react to each other's domain events; no orchestrator",
                         {string_param("broker_node", "broker", "node of the event broker")});
@@ -31,7 +32,8 @@ void register_generic_services(Registry& registry) {
       "generic.participant", "a saga participant with a service time and a failure rate (W1)",
       {double_param("service_time_ms_mean", 2, 0, 1e6, "mean service time, ms (exponential)"),
        double_param("failure_probability", 0, 0, 1,
-                    "probability that a forward step fails (business rule)")});
+                    "probability that a forward step fails (business rule)")})
+      .implemented = true;
   registry.add_service(
       "transfer.participant", "a keyed row store taking part in transfers (W3)",
       {double_param("local_txn_ms_mean", 1, 0, 1e6, "mean local transaction time, ms"),
@@ -48,10 +50,10 @@ void register_projections(Registry& registry) {
 }
 
 void register_checks(Registry& registry) {
-  registry.add_check("saga_atomicity", "each saga's effects are all present or all undone");
-  registry.add_check("no_lost_work", "every accepted saga reached a terminal state");
-  registry.add_check("effect_once", "no effect applied twice");
-  registry.add_check("compensation_order", "compensations ran in the required order");
+  registry.add_check("saga_atomicity", "each saga's effects are all present or all undone").implemented = true;
+  registry.add_check("no_lost_work", "every accepted saga reached a terminal state").implemented = true;
+  registry.add_check("effect_once", "no effect applied twice").implemented = true;
+  registry.add_check("compensation_order", "compensations ran in the required order").implemented = true;
   registry.add_check("twopc_atomicity", "no transaction committed at one participant and "
                                         "aborted at another");
   registry.add_check("freshness", "time to visibility and staleness of reads");
@@ -68,9 +70,11 @@ void register_builtin_plugins(Registry& registry) {
   register_checks(registry);
   queueing::register_plugins(registry);
   upload::register_plugins(registry);
-  registry.add_workload("uploads", "video uploads, Poisson, with a live/video/shorts mix");
+  registry.add_workload("uploads", "video uploads, Poisson, with a live/video/shorts mix")
+      .implemented = true;
   registry.add_workload("transfers", "transfers between keyed rows, Zipf keys (W3)");
-  registry.add_workload("saga_arrivals", "Poisson arrivals of one named saga (W1)");
+  registry.add_workload("saga_arrivals", "Poisson arrivals of one named saga (W1)")
+      .implemented = true;
 }
 
 }  // namespace txsim::plugins

@@ -67,6 +67,26 @@ std::string to_text_summary(const report::Report& r) {
   if (r.queues_size() > kMaxQueues) {
     out += "  ... " + std::to_string(r.queues_size() - kMaxQueues) + " more queues in report.md\n";
   }
+  if (r.has_sagas()) {
+    const auto& g = r.sagas();
+    out += "  sagas: " + std::to_string(g.started()) +
+           " started, " + std::to_string(g.committed()) + " committed, " +
+           std::to_string(g.compensated()) + " compensated, " + std::to_string(g.stuck()) +
+           " stuck, " + std::to_string(g.unfinished()) + " unfinished, " +
+           std::to_string(g.rejected()) + " rejected while the orchestrator was down
+";
+    out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
+           format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
+           format("%.2f ms", g.latency_ms().p99()) + ", max " +
+           format("%.2f ms", g.latency_ms().max()) + "\n";
+    const auto& f = r.fault_counts();
+    const auto& n = r.network();
+    out += "  faults: " + std::to_string(f.crashes()) + " crashes, " +
+           std::to_string(f.partitions()) + " partitions; messages: " +
+           std::to_string(n.messages_sent()) + " sent, " + std::to_string(n.messages_dropped()) +
+           " dropped, " + std::to_string(n.messages_duplicated()) + " duplicated; " +
+           std::to_string(g.recovered()) + " sagas recovered from the log\n";
+  }
   // Failed checks first: they are what the reader must see without scrolling.
   std::vector<const report::CheckResult*> ordered;
   for (const auto& c : r.checks()) if (!c.passed()) ordered.push_back(&c);
@@ -115,6 +135,53 @@ std::string to_timeseries_csv(const report::Report& r) {
   return csv;
 }
 
+namespace {
+// Sagas, failures found (with the examples a reader needs to replay them), steps, network.
+std::string sagas_markdown(const report::Report& r) {
+  const auto& g = r.sagas();
+  std::string md = "\n## Sagas\n\n| started | committed | compensated | stuck | unfinished | "
+                   "rejected | recovered from log |\n|---|---|---|---|---|---|---|\n";
+  md += "| " + std::to_string(g.started()) + " | " + std::to_string(g.committed()) + " | " +
+        std::to_string(g.compensated()) + " | " + std::to_string(g.stuck()) + " | " +
+        std::to_string(g.unfinished()) + " | " + std::to_string(g.rejected()) + " | " +
+        std::to_string(g.recovered()) + " |\n\n";
+  md += "| latency (ms) | mean | p50 | p99 | max |\n|---|---|---|---|---|\n";
+  for (const auto& [label, l] : {std::pair{"committed", &g.latency_ms()},
+                                 std::pair{"compensated", &g.compensated_latency_ms()}}) {
+    md += std::string("| ") + label + " | " + format("%.2f", l->mean()) + " | " +
+          format("%.2f", l->p50()) + " | " + format("%.2f", l->p99()) + " | " +
+          format("%.2f", l->max()) + " |\n";
+  }
+  md += "\n| saga | step | kind | attempts | retries | compensations |\n|---|---|---|---|---|---|\n";
+  for (const auto& step : g.steps()) {
+    md += "| " + step.saga() + " | " + step.step() + " | " + step.kind() + " | " +
+          std::to_string(step.attempts()) + " | " + std::to_string(step.retries()) + " | " +
+          std::to_string(step.compensations()) + " |\n";
+  }
+  for (const auto& c : r.checks()) {
+    if (c.passed() || c.examples_size() == 0) continue;
+    md += "\n### " + c.name() + ": " + std::to_string(c.violations()) + " violations\n\n";
+    for (const auto& e : c.examples()) {
+      md += "- " + e.subject() + " at " + format("%.6f s", static_cast<double>(e.time_ns()) / 1e9) +
+            ": " + e.detail() + "\n";
+    }
+    md += "\nReplay: `" + r.replay_command() + "`\n";
+  }
+  const auto& n = r.network();
+  const auto& f = r.fault_counts();
+  md += "\n## Network, storage, faults\n\n| messages sent | delivered | dropped | duplicated | "
+        "calls timed out | storage writes | syncs | lost writes | crashes | partitions |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n";
+  md += "| " + std::to_string(n.messages_sent()) + " | " + std::to_string(n.messages_delivered()) +
+        " | " + std::to_string(n.messages_dropped()) + " | " +
+        std::to_string(n.messages_duplicated()) + " | " + std::to_string(n.call_timeouts()) +
+        " | " + std::to_string(r.storage().writes()) + " | " + std::to_string(r.storage().syncs()) +
+        " | " + std::to_string(r.storage().lost_writes()) + " | " + std::to_string(f.crashes()) +
+        " | " + std::to_string(f.partitions()) + " |\n";
+  return md;
+}
+}  // namespace
+
 std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>& diagrams) {
   std::string md = "# txsim report: " + r.scenario() + "\n\n";
   md += "**Verdict: " + verdict(r) + "** — " + std::to_string(r.checks_size()) + " checks.\n\n";
@@ -150,6 +217,7 @@ std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>&
             " | " + format("%.4f", q.analytic_utilization()) + " |\n";
     }
   }
+  if (r.has_sagas()) md += sagas_markdown(r);
   return md;
 }
 

@@ -14,6 +14,7 @@
 #include "plugins/queueing/open_queue_workload.h"
 #include "runner/unimplemented.h"
 #include "runner/report_series.h"
+#include "runner/saga_scenario.h"
 
 namespace txsim::runner {
 namespace {
@@ -139,6 +140,32 @@ report::CheckResult theory_check(const report::QueueReport& q, double tolerance)
   return check;
 }
 
+// A saga system never goes quiet (periodic recovery keeps a timer pending), so the run goes in
+// slices of virtual time until every arrival has come and every accepted saga has finished, or
+// the drain limit passes. Slicing adds no events: the trace hash does not depend on it.
+constexpr double kDefaultDrainLimitS = 600;
+constexpr sim::Duration kSlice = sim::milliseconds(100);
+
+sim::StopReason run_until_done(sim::Simulator& simulator, const SagaScenario& sagas,
+                               sim::Time arrivals_end, const scenario::Stop& stop,
+                               std::uint64_t max_events) {
+  const sim::Duration drain = sim::duration_from_seconds(stop.drain_s() > 0 ? stop.drain_s()
+                                                                            : kDefaultDrainLimitS);
+  for (;;) {
+    const sim::Time limit =
+        arrivals_end < sim::Time::max() ? arrivals_end + drain : sim::Time::max();
+    const std::uint64_t budget = max_events - std::min(max_events, simulator.events_processed());
+    if (budget == 0) return sim::StopReason::kEventLimit;
+    const sim::Time until = std::min(limit, simulator.now() + kSlice);
+    const sim::StopReason reason = simulator.run(until, budget);
+    if (reason != sim::StopReason::kTimeLimit) return reason;
+    if (sagas.done()) {
+      return sim::StopReason::kQuiescent;
+    }
+    if (simulator.now() >= limit) return sim::StopReason::kTimeLimit;
+  }
+}
+
 }  // namespace
 
 std::uint64_t effective_seed(const scenario::LoadedScenario& loaded, const RunOptions& options) {
@@ -171,6 +198,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
                                 : sim::Time::max();
   const std::uint64_t max_events = s.stop().max_events() > 0 ? s.stop().max_events() : kDefaultMaxEvents;
 
+  std::optional<SagaScenario> sagas;
+  if (s.saga_size() > 0) {
+    sagas.emplace(simulator, loaded, arrivals_end);
+    sagas->add_probes(sampler);
+    sagas->start();
+  }
   std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
   std::optional<QueueTimeline> queue_timeline;
   if (options.chrome_trace != nullptr) queue_timeline.emplace(*options.chrome_trace);
@@ -181,7 +214,8 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     queues.back()->start();
     add_queue_probes(*queues.back(), sampler);
   }
-  const sim::StopReason reason = simulator.run(run_end, max_events);
+  const sim::StopReason reason = sagas ? run_until_done(simulator, *sagas, arrivals_end, s.stop(), max_events)
+                                        : simulator.run(run_end, max_events);
   sampler.finish(simulator.now().ns());
 
   report::Report r;
@@ -213,6 +247,7 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   if (options.chrome_trace != nullptr) {
     r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
+  if (sagas) passed = sagas->fill_report(r) && passed;
   r.set_passed(passed);
   r.set_wall_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());

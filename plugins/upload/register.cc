@@ -16,25 +16,30 @@ std::vector<ParamSpec> with_common(std::vector<ParamSpec> params) {
 }  // namespace
 
 void register_plugins(Registry& registry) {
+  // The runner instantiates these (runner/saga_scenario.cc).
   registry.add_service(
       "upload.ingest", "stores the media record of one upload kind in its own store",
       with_common({enum_param("kind", {"live", "video", "shorts"}, "video", "upload kind it accepts"),
                    double_param("shorts_max_duration_s", 60, 0, 1e6,
                                 "shorts longer than this are rejected (business rule), s"),
                    double_param("reject_probability", 0, 0, 1,
-                                "probability that an upload is rejected")}));
+                                "probability that an upload is rejected")}))
+      .implemented = true;
   registry.add_service(
       "upload.description", "stores title, description and tags",
       with_common({double_param("moderation_reject_probability", 0, 0, 1,
-                                "probability that moderation rejects the description")}));
+                                "probability that moderation rejects the description")}))
+      .implemented = true;
   registry.add_service(
       "upload.publish", "makes an upload visible (the pivot)",
       with_common({int_param("quota", "0", 0, 1e9,
-                             "uploads published at most (0: unlimited); beyond it, rejected")}));
+                             "uploads published at most (0: unlimited); beyond it, rejected")}))
+      .implemented = true;
   registry.add_service("upload.notify",
                        "tells subscribers about a published upload (retriable)",
                        with_common({double_param("failure_probability", 0, 0, 1,
-                                                 "probability that one attempt fails")}));
+                                                 "probability that one attempt fails")}))
+      .implemented = true;
 }
 
 }  // namespace txsim::plugins::upload

@@ -1,6 +1,5 @@
-// Registers the video upload services (issue 5) in the plugin registry. Until the saga engine
-// lands they are declared only: scenarios using them validate, and the runner refuses them with
-// "not implemented yet".
+// Registers the video upload services in the plugin registry; the runner instantiates them
+// (runner/saga_scenario.cc, plugins/upload/upload_services.h).
 #pragma once
 
 #include "plugins/registry.h"

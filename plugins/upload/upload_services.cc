@@ -27,11 +27,14 @@ std::string upload_key(std::string_view prefix, std::uint64_t upload_id) {
 }
 
 saga::StepResult IngestService::apply_action(storage::DurableStore& store,
-                                             const saga::StepRequest& request, sim::Rng&) {
+                                             const saga::StepRequest& request, sim::Rng& rng) {
   const auto kind = static_cast<UploadKind>(request.args.a);
   const std::uint64_t length_s = request.args.b;
   if (kind != kind_) return saga::StepResult::kFailure;
-  if (kind == UploadKind::kShorts && length_s > kShortsMaxLengthS) return saga::StepResult::kFailure;
+  if (kind == UploadKind::kShorts && static_cast<double>(length_s) > shorts_max_length_s_) {
+    return saga::StepResult::kFailure;
+  }
+  if (sim::bernoulli(rng, reject_probability_)) return saga::StepResult::kFailure;
   store.put(upload_key("media", request.saga_id),
             std::string(to_string(kind)) + ":" + std::to_string(length_s));
   return saga::StepResult::kSuccess;
@@ -81,7 +84,8 @@ bool PublishService::effect_present(const storage::DurableStore& store, std::uin
 }
 
 saga::StepResult NotifyService::apply_action(storage::DurableStore& store,
-                                             const saga::StepRequest& request, sim::Rng&) {
+                                             const saga::StepRequest& request, sim::Rng& rng) {
+  if (sim::bernoulli(rng, failure_probability_)) return saga::StepResult::kRetryLater;
   store.put(upload_key("notified", request.saga_id), "sent");
   return saga::StepResult::kSuccess;
 }

@@ -21,16 +21,19 @@ namespace txsim::plugins::upload {
 enum class UploadKind : std::uint64_t { kLive = 0, kVideo = 1, kShorts = 2 };
 const char* to_string(UploadKind kind);
 
-/// Shorts longer than this are rejected at ingest (a business rule).
-inline constexpr std::uint64_t kShortsMaxLengthS = 60;
+/// Shorts longer than this are rejected at ingest by default (a business rule).
+inline constexpr double kShortsMaxLengthS = 60;
 
 std::string upload_key(std::string_view prefix, std::uint64_t upload_id);
 
-/// Stores the media record of uploads of one kind. Rejects shorts over kShortsMaxLengthS and
-/// uploads of another kind.
+/// Stores the media record of uploads of one kind. Rejects shorts longer than
+/// `shorts_max_length_s`, uploads of another kind, and any upload with `reject_probability`.
 class IngestService : public saga::SagaService {
  public:
-  explicit IngestService(UploadKind kind) : kind_(kind) {}
+  IngestService(UploadKind kind, double shorts_max_length_s = kShortsMaxLengthS,
+                double reject_probability = 0)
+      : kind_(kind), shorts_max_length_s_(shorts_max_length_s),
+        reject_probability_(reject_probability) {}
   saga::StepResult apply_action(storage::DurableStore& store, const saga::StepRequest& request,
                                 sim::Rng& rng) override;
   void apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) override;
@@ -38,6 +41,8 @@ class IngestService : public saga::SagaService {
 
  private:
   UploadKind kind_;
+  double shorts_max_length_s_;
+  double reject_probability_;
 };
 
 /// Stores title, description and tags; moderation rejects with a probability.
@@ -69,13 +74,18 @@ class PublishService : public saga::SagaService {
   std::uint64_t quota_;
 };
 
-/// Notifies subscribers of a published upload. Always succeeds (a retriable step).
+/// Notifies subscribers of a published upload (a retriable step). An attempt fails
+/// transiently with `failure_probability` (kRetryLater: the orchestrator retries it).
 class NotifyService : public saga::SagaService {
  public:
+  explicit NotifyService(double failure_probability = 0) : failure_probability_(failure_probability) {}
   saga::StepResult apply_action(storage::DurableStore& store, const saga::StepRequest& request,
                                 sim::Rng& rng) override;
   void apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) override;
   bool effect_present(const storage::DurableStore& store, std::uint64_t id) const override;
+
+ private:
+  double failure_probability_;
 };
 
 }  // namespace txsim::plugins::upload

@@ -28,7 +28,6 @@ SagaWorldConfig three_step_world(const Options& options) {
   config.nodes = {{"orchestrator", "z1", "r1", {}}, {"n1", "z1", "r1", {}},
                   {"n2", "z1", "r1", {}}, {"n3", "z1", "r1", {}}};
   config.orchestrator_node = "orchestrator";
-  config.orchestrator.checkpoint = options.checkpoint;
   saga::SagaDefinition definition;
   definition.name = "chain";
   for (int i = 1; i <= 3; ++i) {
@@ -49,6 +48,7 @@ SagaWorldConfig three_step_world(const Options& options) {
     definition.steps.push_back(step);
   }
   definition.forward_recovery_deadline = sim::seconds(30);
+  definition.checkpoint = options.checkpoint;
   config.sagas.push_back(definition);
   return config;
 }

@@ -35,6 +35,8 @@ struct RetryPolicy {
   std::uint32_t attempts_max = 5;  // including the first attempt; >= 1
   sim::Duration backoff_initial = sim::milliseconds(10);
   sim::Duration backoff_max = sim::seconds(1);
+  /// Off: wait the full capped backoff instead of a uniform draw below it.
+  bool full_jitter = true;
 };
 
 struct StepDefinition {
@@ -57,6 +59,9 @@ struct SagaDefinition {
   std::string name;
   std::vector<StepDefinition> steps;
   CompensationOrder compensation_order = CompensationOrder::kReverse;
+  /// Save the saga log record after every stage (synced) before the next request goes out.
+  /// Off: an orchestrator crash forgets the saga (to show what checkpoints are for).
+  bool checkpoint = true;
   /// How long a retriable step (or a compensation) is retried before the saga is reported stuck.
   sim::Duration forward_recovery_deadline = sim::seconds(60);
 };

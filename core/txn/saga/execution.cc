@@ -36,6 +36,7 @@ sim::Duration backoff_delay(const RetryPolicy& policy, std::uint32_t retry, sim:
   for (std::uint32_t i = 1; i < retry && ceiling < policy.backoff_max.ns(); ++i) ceiling *= 2;
   ceiling = std::min(ceiling, policy.backoff_max.ns());
   if (ceiling <= 0) return sim::Duration{};
+  if (!policy.full_jitter) return sim::Duration::from_ns(ceiling);
   return sim::Duration::from_ns(static_cast<std::int64_t>(rng.below(
       static_cast<std::uint64_t>(ceiling) + 1)));
 }

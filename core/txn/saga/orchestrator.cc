@@ -93,7 +93,7 @@ sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
     finish(saga_id, it->second);
     co_return;
   }
-  if (config_.checkpoint) {
+  if (routes_[it->second.route].definition->checkpoint) {
     node_.store().put(log_key(saga_id), record(it->second));
     // The next message goes out only once the stage is durable. Meanwhile the saga counts as
     // busy, so that periodic recovery does not re-drive it.
@@ -167,7 +167,7 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
       break;
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome, now);
-  if (config_.checkpoint) node_.store().erase(log_key(saga_id));
+  if (routes_[instance.route].definition->checkpoint) node_.store().erase(log_key(saga_id));
   instances_.erase(saga_id);
 }
 

@@ -5,7 +5,7 @@
 // store and synced before the next request goes out, so an orchestrator crash loses nothing:
 // the recovery hook re-reads the log and re-drives every unfinished saga (SagaExecution::resume).
 // A periodic recovery pass also re-drives any unfinished saga with nothing in flight.
-// With checkpoints off (`checkpoint = false`) the state lives only in memory and a crash
+// With checkpoints off (SagaDefinition::checkpoint) the state lives only in memory and a crash
 // forgets every saga in flight: the demonstration of what checkpoints are for.
 //
 // Outcomes: a reply is success or failure (the participant's business answer); a timeout or a
@@ -29,7 +29,6 @@
 namespace txsim::saga {
 
 struct OrchestratorConfig {
-  bool checkpoint = true;
   sim::Duration recovery_interval = sim::seconds(1);
 };
 

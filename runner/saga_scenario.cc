@@ -1,0 +1,478 @@
+#include "runner/saga_scenario.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "plugins/generic/step_service.h"
+#include "plugins/registry.h"
+#include "plugins/upload/upload_services.h"
+
+namespace txsim::runner {
+namespace {
+
+constexpr double kDefaultDeadlineS = 60;
+constexpr double kDefaultTimeoutMs = 1000;
+constexpr std::uint32_t kDefaultAttempts = 3;
+constexpr double kDefaultBackoffInitialMs = 10;
+constexpr double kDefaultBackoffMaxMs = 1000;
+// Random crashes need an end; with open-ended arrivals they stop after this long.
+constexpr double kOpenEndedFaultWindowS = 1e6;
+
+[[noreturn]] void unsupported(const std::string& field, const std::string& why) {
+  throw std::invalid_argument("not implemented yet: " + field + " (" + why + ")");
+}
+
+// A service's parameters as written, falling back to the registry's defaults.
+class Params {
+ public:
+  explicit Params(const scenario::Service& service)
+      : service_(service),
+        spec_(plugins::registry().find(scenario::PluginKind::kService, service.type())) {}
+  std::string text(const std::string& name) const {
+    for (const auto& p : service_.param()) {
+      if (p.key() == name) return p.value();
+    }
+    const scenario::ParamSpec* param = spec_ != nullptr ? spec_->param(name) : nullptr;
+    if (param == nullptr) {
+      throw std::logic_error("service type '" + service_.type() + "' has no parameter " + name);
+    }
+    return param->default_value;
+  }
+  double number(const std::string& name) const { return std::stod(text(name)); }
+  bool flag(const std::string& name) const { return text(name) == "true" || text(name) == "1"; }
+  bool has(const std::string& name) const { return spec_ != nullptr && spec_->param(name) != nullptr; }
+
+ private:
+  const scenario::Service& service_;
+  const scenario::PluginSpec* spec_;
+};
+
+net::LatencyModel latency_model(const scenario::LatencyModel& m) {
+  using M = scenario::LatencyModel;
+  switch (m.model_case()) {
+    case M::kConstant: return net::LatencyModel::constant(m.constant().latency_ms());
+    case M::kUniform: return net::LatencyModel::uniform(m.uniform().min_ms(), m.uniform().max_ms());
+    case M::kExponential: return net::LatencyModel::exponential(m.exponential().mean_ms());
+    case M::kNormal: return net::LatencyModel::normal(m.normal().mean_ms(), m.normal().stddev_ms());
+    case M::kLognormal:
+      return net::LatencyModel::lognormal(m.lognormal().mu_log_ms(), m.lognormal().sigma());
+    case M::kPareto: return net::LatencyModel::pareto(m.pareto().scale_ms(), m.pareto().shape());
+    case M::kEmpirical:
+      return net::LatencyModel::empirical(sim::Empirical::from_samples(
+          {m.empirical().sample_ms().begin(), m.empirical().sample_ms().end()}));
+    case M::MODEL_NOT_SET: break;
+  }
+  return net::LatencyModel::constant(1.0);
+}
+
+std::string region_of(const scenario::Topology& topology, const scenario::Node& node) {
+  if (!node.region().empty()) return node.region();
+  for (const auto& zone : topology.zone()) {
+    if (zone.name() == node.zone()) return zone.region();
+  }
+  return "";
+}
+
+net::NetworkConfig network_config(const scenario::LoadedScenario& loaded) {
+  const auto& s = loaded.scenario;
+  const auto& topology = s.topology();
+  if (topology.latency_matrix_one_way()) {
+    unsupported("topology.latency_matrix_one_way", "matrix values are read as round trips");
+  }
+  if (topology.has_latency_jitter()) unsupported("topology.latency_jitter", "no extra jitter model");
+  net::NetworkConfig config;
+  if (topology.has_latency_default()) config.default_latency = latency_model(topology.latency_default());
+  if (!topology.latency_matrix_csv().empty()) {
+    std::filesystem::path path(topology.latency_matrix_csv());
+    if (path.is_relative()) path = std::filesystem::path(loaded.file).parent_path() / path;
+    auto matrix = std::make_shared<net::LatencyMatrix>(net::LatencyMatrix::load(path.string()));
+    const bool zones = std::all_of(topology.node().begin(), topology.node().end(),
+                                   [&](const auto& n) { return matrix->contains(n.zone()); });
+    config.matrix_level = zones ? net::MatrixLevel::kZone : net::MatrixLevel::kRegion;
+    config.latency_matrix = std::move(matrix);
+  }
+  const auto& random = s.faults().random();
+  config.loss_probability = random.message_loss_probability();
+  config.duplication_probability = random.message_duplication_probability();
+  config.reorder_probability = random.message_reordering_probability();
+  return config;
+}
+
+std::unique_ptr<saga::SagaService> make_service(const scenario::Service& service) {
+  const Params params(service);
+  const std::string& type = service.type();
+  using plugins::upload::UploadKind;
+  if (type == "upload.ingest") {
+    const std::string kind = params.text("kind");
+    const UploadKind k = kind == "live" ? UploadKind::kLive
+                         : kind == "shorts" ? UploadKind::kShorts
+                                            : UploadKind::kVideo;
+    return std::make_unique<plugins::upload::IngestService>(
+        k, params.number("shorts_max_duration_s"), params.number("reject_probability"));
+  }
+  if (type == "upload.description") {
+    return std::make_unique<plugins::upload::DescriptionService>(
+        params.number("moderation_reject_probability"));
+  }
+  if (type == "upload.publish") {
+    return std::make_unique<plugins::upload::PublishService>(
+        static_cast<std::uint64_t>(params.number("quota")));
+  }
+  if (type == "upload.notify") {
+    return std::make_unique<plugins::upload::NotifyService>(params.number("failure_probability"));
+  }
+  if (type == "generic.participant") {
+    return std::make_unique<plugins::generic::StepService>(params.number("failure_probability"));
+  }
+  unsupported("service[" + service.name() + "].type", "'" + type + "' is not a saga service");
+}
+
+sim::Duration ms(double value) { return sim::duration_from_ms(value); }
+
+saga::SagaDefinition saga_definition(const scenario::Saga& saga) {
+  saga::SagaDefinition d;
+  d.name = saga.name();
+  d.checkpoint = saga.checkpoint() == scenario::Saga::EVERY_STAGE;
+  d.compensation_order = saga.compensation_order() == scenario::Saga::PARALLEL
+                             ? saga::CompensationOrder::kParallel
+                             : saga::CompensationOrder::kReverse;
+  d.forward_recovery_deadline =
+      sim::duration_from_seconds(saga.has_deadline_s() ? saga.deadline_s() : kDefaultDeadlineS);
+  for (const auto& step : saga.step()) {
+    saga::StepDefinition s;
+    s.name = step.name();
+    s.service = step.service();
+    s.action = step.action().empty() ? step.name() : step.action();
+    s.compensation = step.compensation();
+    s.kind = step.kind() == scenario::Step::PIVOT       ? saga::StepKind::kPivot
+             : step.kind() == scenario::Step::RETRIABLE ? saga::StepKind::kRetriable
+                                                        : saga::StepKind::kCompensatable;
+    for (const auto& before : step.after()) {
+      for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(saga.step_size()); ++i) {
+        if (saga.step(static_cast<int>(i)).name() == before) s.after.push_back(i);
+      }
+    }
+    const auto& retry = step.retry();
+    s.retry.attempts_max = retry.has_attempts_max() ? retry.attempts_max() : kDefaultAttempts;
+    s.retry.backoff_initial =
+        ms(retry.has_backoff_initial_ms() ? retry.backoff_initial_ms() : kDefaultBackoffInitialMs);
+    s.retry.backoff_max = ms(retry.has_backoff_max_ms() ? retry.backoff_max_ms() : kDefaultBackoffMaxMs);
+    s.retry.full_jitter = !retry.has_full_jitter() || retry.full_jitter();
+    s.timeout = ms(step.has_timeout_ms() ? step.timeout_ms() : kDefaultTimeoutMs);
+    d.steps.push_back(std::move(s));
+  }
+  return d;
+}
+
+SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
+  const auto& s = loaded.scenario;
+  SagaWorldConfig config;
+  config.network = network_config(loaded);
+  for (const auto& node : s.topology().node()) {
+    config.nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), {}});
+  }
+  const auto& orchestration = s.protocol().saga_orchestration();
+  config.orchestrator_node =
+      orchestration.orchestrator_node().empty() ? "orchestrator" : orchestration.orchestrator_node();
+  config.orchestrator.recovery_interval = sim::duration_from_seconds(
+      orchestration.has_recovery_interval_s() ? orchestration.recovery_interval_s() : 1.0);
+  for (const auto& service : s.service()) {
+    const Params params(service);
+    saga::ParticipantConfig participant;
+    participant.barrier = !params.has("barrier") || params.flag("barrier");
+    participant.service_time_ms_mean = params.number("service_time_ms_mean");
+    config.services.push_back({service.name(), service.node(), make_service(service), participant});
+  }
+  for (const auto& saga : s.saga()) config.sagas.push_back(saga_definition(saga));
+  return config;
+}
+
+report::LatencySummary summary(const metrics::Histogram& ns) {
+  report::LatencySummary out;
+  out.set_count(ns.count());
+  out.set_mean(ns.mean() / 1e6);
+  out.set_p50(static_cast<double>(ns.quantile(0.5)) / 1e6);
+  out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
+  out.set_max(static_cast<double>(ns.max()) / 1e6);
+  return out;
+}
+
+}  // namespace
+
+SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
+                           sim::Time arrivals_end)
+    : simulator_(simulator), loaded_(loaded), arrivals_end_(arrivals_end) {
+  world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded));
+  faults_ = std::make_unique<fault::FaultInjector>(simulator, world_->network());
+  const auto& s = loaded.scenario;
+  for (const auto& link : s.topology().link()) {
+    net::LinkConfig config;
+    if (link.has_latency()) config.latency = latency_model(link.latency());
+    if (link.has_loss_probability()) config.loss_probability = link.loss_probability();
+    if (link.has_duplication_probability()) config.duplication_probability = link.duplication_probability();
+    if (link.has_reordering_probability()) config.reorder_probability = link.reordering_probability();
+    for (const auto from : resolve({link.from()}, "topology.link.from")) {
+      for (const auto to : resolve({link.to()}, "topology.link.to")) {
+        if (from == to) continue;
+        world_->network().set_link(from, to, config);
+        if (!link.has_symmetric() || link.symmetric()) world_->network().set_link(to, from, config);
+      }
+    }
+  }
+  auto submit = [this](std::uint32_t route, saga::SagaArgs args) {
+    world_->orchestrator().submit(route, next_saga_id_++, args);
+  };
+  const auto& workload = s.workload();
+  if (workload.has_uploads()) {
+    const auto& u = workload.uploads();
+    auto route_or_zero = [&](const std::string& name, const std::string& fallback, double share) {
+      const std::string saga = name.empty() ? fallback : name;
+      return share > 0 ? world_->route(saga) : 0u;
+    };
+    const auto& mix = u.kind_mix();
+    arrivals_.push_back(std::make_unique<plugins::upload::SagaArrivals>(
+        simulator, "uploads", u.rate_per_s(), u.count(), arrivals_end,
+        std::array<std::uint32_t, 3>{route_or_zero(u.live_saga(), "upload-live", mix.live()),
+                                     route_or_zero(u.video_saga(), "upload-video", mix.video()),
+                                     route_or_zero(u.shorts_saga(), "upload-shorts", mix.shorts())},
+        std::array<double, 3>{mix.live(), mix.video(), mix.shorts()}, submit));
+  }
+  for (const auto& a : workload.saga_arrivals()) {
+    arrivals_.push_back(std::make_unique<plugins::upload::SagaArrivals>(
+        simulator, "saga_arrivals/" + a.saga(), a.rate_per_s(), a.count(), arrivals_end,
+        world_->route(a.saga()), submit));
+  }
+}
+
+SagaScenario::~SagaScenario() = default;
+
+std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& names,
+                                               const std::string& field) const {
+  const auto& s = loaded_.scenario;
+  std::set<net::NodeId> ids;
+  auto& network = world_->network();
+  for (const auto& name : names) {
+    if (name == "*") {
+      for (net::NodeId id = 0; id < network.size(); ++id) ids.insert(id);
+      continue;
+    }
+    bool found = false;
+    for (net::NodeId id = 0; id < network.size(); ++id) {
+      const net::Node& node = network.node(id);
+      if (node.name() == name || node.zone() == name || node.region() == name) {
+        ids.insert(id);
+        found = true;
+      }
+    }
+    for (const auto& service : s.service()) {
+      if (service.name() == name) {
+        ids.insert(world_->node(service.node()).id());
+        found = true;
+      }
+    }
+    for (const auto& group : s.topology().group()) {
+      if (group.name() != name) continue;
+      const auto members = resolve({group.member().begin(), group.member().end()}, field);
+      ids.insert(members.begin(), members.end());
+      found = true;
+    }
+    if (!found) throw std::invalid_argument(field + ": unknown node, zone, region, group or service '" + name + "'");
+  }
+  return {ids.begin(), ids.end()};
+}
+
+void SagaScenario::start() {
+  for (auto& a : arrivals_) a->start();
+  schedule_faults();
+}
+
+void SagaScenario::schedule_faults() {
+  const auto& faults = loaded_.scenario.faults();
+  for (int i = 0; i < faults.at_size(); ++i) {
+    const auto& f = faults.at(i);
+    const std::string field = "faults.at[" + std::to_string(i) + "]";
+    const sim::Time at = sim::Time::zero() + sim::duration_from_seconds(f.time_s());
+    using T = scenario::TimedFault;
+    switch (f.fault_case()) {
+      case T::kCrash:
+        for (const auto node : resolve({f.crash().node()}, field + ".crash.node")) {
+          faults_->schedule({at, fault::CrashFault{node},
+                             f.crash().has_downtime_s() ? sim::duration_from_seconds(f.crash().downtime_s())
+                                                        : sim::Duration{}});
+        }
+        break;
+      case T::kPartition: {
+        const auto& p = f.partition();
+        const auto side_a = resolve({p.side_a().begin(), p.side_a().end()}, field + ".partition.side_a");
+        const bool rest = std::find(p.side_b().begin(), p.side_b().end(), "*") != p.side_b().end();
+        const auto side_b = rest ? faults_->all_except(side_a)
+                                 : resolve({p.side_b().begin(), p.side_b().end()}, field + ".partition.side_b");
+        faults_->schedule({at,
+                           fault::PartitionFault{side_a, side_b,
+                                                 p.one_way() ? net::PartitionMode::kOneWay
+                                                             : net::PartitionMode::kSymmetric},
+                           p.has_duration_s() ? sim::duration_from_seconds(p.duration_s()) : sim::Duration{}});
+        break;
+      }
+      case T::kSlow:
+        for (const auto from : resolve({f.slow().from()}, field + ".slow.from")) {
+          for (const auto to : resolve({f.slow().to()}, field + ".slow.to")) {
+            if (from == to) continue;
+            faults_->schedule({at, fault::SlowFault{from, to, f.slow().factor(), false},
+                               sim::duration_from_seconds(f.slow().duration_s())});
+          }
+        }
+        break;
+      case T::kLoss:
+        if ((!f.loss().from().empty() && f.loss().from() != "*") ||
+            (!f.loss().to().empty() && f.loss().to() != "*")) {
+          unsupported(field + ".loss.from/to", "loss windows apply to every link");
+        }
+        faults_->schedule({at, fault::LossFault{f.loss().probability()},
+                           sim::duration_from_seconds(f.loss().duration_s())});
+        break;
+      case T::kDuplication:
+        if ((!f.duplication().from().empty() && f.duplication().from() != "*") ||
+            (!f.duplication().to().empty() && f.duplication().to() != "*")) {
+          unsupported(field + ".duplication.from/to", "duplication windows apply to every link");
+        }
+        faults_->schedule({at, fault::DuplicationFault{f.duplication().probability()},
+                           sim::duration_from_seconds(f.duplication().duration_s())});
+        break;
+      case T::kClockSkew:
+        for (const auto node : resolve({f.clock_skew().node()}, field + ".clock_skew.node")) {
+          // A clock running at rate r measures a timer of d in d / r of true time.
+          faults_->schedule({at, fault::ClockSkewFault{node, 1.0 / f.clock_skew().rate()},
+                             sim::duration_from_seconds(f.clock_skew().duration_s())});
+        }
+        break;
+      case T::FAULT_NOT_SET: break;
+    }
+  }
+  const auto& random = faults.random();
+  if (random.crash_mtbf_s() > 0) {
+    fault::RandomCrashes crashes;
+    if (random.nodes_size() > 0) {
+      crashes.nodes = resolve({random.nodes().begin(), random.nodes().end()}, "faults.random.nodes");
+    } else {
+      std::set<net::NodeId> service_nodes;
+      for (const auto& service : loaded_.scenario.service()) service_nodes.insert(world_->node(service.node()).id());
+      crashes.nodes = {service_nodes.begin(), service_nodes.end()};
+    }
+    crashes.mtbf_s = random.crash_mtbf_s();
+    crashes.mean_downtime_s = random.has_crash_downtime_s_mean() ? random.crash_downtime_s_mean() : 1.0;
+    crashes.start = sim::Time::zero() + sim::duration_from_seconds(random.start_s());
+    crashes.end = random.has_end_s() ? sim::Time::zero() + sim::duration_from_seconds(random.end_s())
+                  : arrivals_end_ < sim::Time::max()
+                      ? arrivals_end_
+                      : crashes.start + sim::duration_from_seconds(kOpenEndedFaultWindowS);
+    faults_->add_random_crashes(std::move(crashes));
+  }
+}
+
+bool SagaScenario::done() const {
+  for (const auto& a : arrivals_) {
+    if (!a->finished()) return false;
+  }
+  const auto& orchestrator = world_->orchestrator();
+  return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
+}
+
+void SagaScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
+  const auto& orchestrator = world_->orchestrator();
+  sampler.add_probe("sagas in flight", [&orchestrator] { return static_cast<double>(orchestrator.in_flight()); });
+  sampler.add_probe("sagas finished", [&orchestrator] {
+    const auto& st = orchestrator.stats();
+    return static_cast<double>(st.committed + st.compensated + st.stuck);
+  });
+}
+
+bool SagaScenario::fill_report(report::Report& r) {
+  const auto& stats = world_->orchestrator().stats();
+  auto* sagas = r.mutable_sagas();
+  sagas->set_started(stats.started);
+  sagas->set_rejected(stats.rejected);
+  sagas->set_committed(stats.committed);
+  sagas->set_compensated(stats.compensated);
+  sagas->set_stuck(stats.stuck);
+  sagas->set_unfinished(stats.started - stats.committed - stats.compensated - stats.stuck);
+  sagas->set_recovered(stats.recovered);
+  *sagas->mutable_latency_ms() = summary(stats.committed_latency_ns);
+  *sagas->mutable_compensated_latency_ms() = summary(stats.compensated_latency_ns);
+  for (std::size_t route = 0; route < world_->sagas().size(); ++route) {
+    const auto& definition = world_->sagas()[route];
+    for (std::size_t step = 0; step < definition.steps.size(); ++step) {
+      auto* out = sagas->add_steps();
+      out->set_saga(definition.name);
+      out->set_step(definition.steps[step].name);
+      out->set_kind(saga::to_string(definition.steps[step].kind));
+      out->set_attempts(stats.steps[route][step].attempts);
+      out->set_retries(stats.steps[route][step].retries);
+      out->set_compensations(stats.steps[route][step].compensations);
+    }
+  }
+  auto& network = world_->network();
+  const auto& ns = network.stats();
+  auto* net = r.mutable_network();
+  net->set_messages_sent(ns.messages_sent);
+  net->set_messages_delivered(ns.messages_delivered);
+  net->set_messages_dropped(ns.messages_dropped);
+  net->set_messages_duplicated(ns.messages_duplicated);
+  net->set_messages_reordered(ns.messages_reordered);
+  net->set_calls(ns.calls);
+  net->set_call_timeouts(ns.call_timeouts);
+  storage::StoreStats store;
+  for (net::NodeId id = 0; id < network.size(); ++id) store += network.node(id).store().stats();
+  auto* st = r.mutable_storage();
+  st->set_reads(store.reads);
+  st->set_writes(store.writes);
+  st->set_syncs(store.syncs);
+  st->set_lost_writes(store.lost_writes);
+  const auto& fs = faults_->stats();
+  auto* fc = r.mutable_fault_counts();
+  fc->set_crashes(fs.crashes);
+  fc->set_restarts(fs.restarts);
+  fc->set_partitions(fs.partitions);
+  fc->set_heals(fs.heals);
+  fc->set_slowdowns(fs.slowdowns);
+  fc->set_loss_windows(fs.loss_windows);
+  fc->set_duplication_windows(fs.duplication_windows);
+  fc->set_clock_skews(fs.clock_skews);
+  for (const auto& entry : faults_->log()) {
+    auto* span = r.add_faults();
+    const auto space = entry.what.find(' ');
+    span->set_kind(entry.what.substr(0, space));
+    span->set_target(space == std::string::npos ? "" : entry.what.substr(space + 1));
+    span->set_start_s(entry.at.to_seconds());
+    span->set_end_s(entry.at.to_seconds());
+    span->set_detail(entry.what);
+  }
+
+  auto checks = world_->run_checks();
+  const auto& wanted = loaded_.scenario.checks();
+  std::set<std::string> expected_failures(wanted.expect_failed().begin(), wanted.expect_failed().end());
+  std::set<std::string> failed;
+  for (const auto& check : checks) {
+    const bool selected = wanted.run_size() == 0 ||
+                          std::find(wanted.run().begin(), wanted.run().end(), check.name) != wanted.run().end();
+    const bool skipped = std::find(wanted.skip().begin(), wanted.skip().end(), check.name) != wanted.skip().end();
+    if (!selected || skipped) continue;
+    auto* out = r.add_checks();
+    out->set_name(check.name);
+    out->set_passed(check.passed());
+    out->set_violations(check.violations);
+    out->set_summary(check.summary);
+    for (const auto& v : check.examples) {
+      auto* e = out->add_examples();
+      e->set_subject(v.subject);
+      e->set_detail(v.detail);
+      e->set_time_ns(v.at.ns());
+    }
+    if (!check.passed()) failed.insert(check.name);
+  }
+  return failed == expected_failures;
+}
+
+}  // namespace txsim::runner

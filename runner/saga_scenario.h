@@ -1,0 +1,59 @@
+// The saga part of a scenario, made runnable: builds a SagaWorld from the scenario's topology,
+// services, sagas and orchestration protocol, drives its workloads (uploads, saga arrivals) and
+// fault plan, and reports on it (the `sagas`, `network`, `storage` and `fault_counts` sections,
+// the saga checks).
+//
+// Errors: a scenario that validated but asks for something the runtime cannot do (e.g. a
+// per-link loss window) throws std::invalid_argument naming the field; the CLI reports it as a
+// scenario error (exit 2).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/fault/fault_injector.h"
+#include "core/metrics/time_series.h"
+#include "core/scenario/loader.h"
+#include "plugins/upload/upload_arrivals.h"
+#include "runner/saga_world.h"
+#include "txsim/report.pb.h"
+
+namespace txsim::runner {
+
+class SagaScenario {
+ public:
+  /// Builds the system. `arrivals_end` is when arrivals stop at the latest.
+  SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
+               sim::Time arrivals_end);
+  SagaScenario(const SagaScenario&) = delete;
+  SagaScenario& operator=(const SagaScenario&) = delete;
+  ~SagaScenario();
+
+  /// Schedules arrivals and faults.
+  void start();
+  /// Every arrival has come and every accepted saga finished (the run may stop).
+  bool done() const;
+  /// Adds the sampler's probes: sagas in flight, outcomes per second.
+  void add_probes(metrics::FixedIntervalSampler& sampler);
+  /// Fills the report sections and appends the checks; returns whether the checks passed
+  /// (honouring checks.run / skip / expect_failed).
+  bool fill_report(report::Report& report);
+
+  SagaWorld& world() { return *world_; }
+
+ private:
+  void schedule_faults();
+  std::vector<net::NodeId> resolve(const std::vector<std::string>& names,
+                                   const std::string& field) const;
+
+  sim::Simulator& simulator_;
+  const scenario::LoadedScenario& loaded_;
+  sim::Time arrivals_end_;
+  std::unique_ptr<SagaWorld> world_;
+  std::unique_ptr<fault::FaultInjector> faults_;
+  std::vector<std::unique_ptr<plugins::upload::SagaArrivals>> arrivals_;
+  std::uint64_t next_saga_id_ = 1;
+};
+
+}  // namespace txsim::runner
