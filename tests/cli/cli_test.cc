@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -33,7 +34,9 @@ Result txsim(const std::string& args) {
 }
 
 std::string scenario_file(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "txsim-cli-test";
+  // A directory of this process only: test binaries of several worktrees may run at once.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("txsim-cli-test-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
