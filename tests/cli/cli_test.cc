@@ -282,3 +282,25 @@ TEST(Cli, DesignSketchScenarioValidates) {
 }
 
 }  // namespace
+
+namespace {
+
+// The example at the top of docs/scenarios.md is a valid scenario.
+TEST(Cli, DocsExampleValidates) {
+  std::ifstream in(std::string(TXSIM_SOURCE_DIR) + "/docs/scenarios.md");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string doc = buffer.str();
+  const auto section = doc.find("## A complete example");
+  ASSERT_NE(section, std::string::npos);
+  const auto begin = doc.find("```\n", section) + 4;
+  std::string example = doc.substr(begin, doc.find("```", begin) - begin);
+  const std::string relative = "\"../data/";
+  const auto at = example.find(relative);
+  ASSERT_NE(at, std::string::npos);
+  example.replace(at, relative.size(), "\"" + std::string(TXSIM_SOURCE_DIR) + "/scenarios/data/");
+  const Result r = txsim("validate " + scenario_file("docs-example.textproto", example));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
