@@ -73,8 +73,7 @@ std::string to_text_summary(const report::Report& r) {
            " started, " + std::to_string(g.committed()) + " committed, " +
            std::to_string(g.compensated()) + " compensated, " + std::to_string(g.stuck()) +
            " stuck, " + std::to_string(g.unfinished()) + " unfinished, " +
-           std::to_string(g.rejected()) + " rejected while the orchestrator was down
-";
+           std::to_string(g.rejected()) + " rejected while the orchestrator was down\n";
     out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
            format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
            format("%.2f ms", g.latency_ms().p99()) + ", max " +

@@ -170,8 +170,12 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
   const auto& s = loaded.scenario;
   SagaWorldConfig config;
   config.network = network_config(loaded);
+  storage::StoreConfig store;
+  if (s.topology().has_storage_sync_latency_ms()) {
+    store.sync_latency = sim::duration_from_ms(s.topology().storage_sync_latency_ms());
+  }
   for (const auto& node : s.topology().node()) {
-    config.nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), {}});
+    config.nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), store});
   }
   const auto& orchestration = s.protocol().saga_orchestration();
   config.orchestrator_node =

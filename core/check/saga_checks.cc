@@ -110,7 +110,10 @@ CheckResult check_effect_once(const SagaHistory& history) {
         break;
     }
   }
-  result.summary = std::to_string(duplicates) + " duplicates absorbed, " +
+  result.summary = (result.violations > 0 ? std::to_string(result.violations) +
+                                                  " effects applied twice or after compensation; "
+                                            : std::string()) +
+                   std::to_string(duplicates) + " duplicates absorbed, " +
                    std::to_string(null_compensations) + " null compensations, " +
                    std::to_string(hanging_refused) + " hanging actions refused";
   return result;

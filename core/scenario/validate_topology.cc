@@ -198,6 +198,10 @@ void validate_topology(Validation& v, const FieldCursor& root, const Scenario& s
   nodes_and_groups(v, at, t);
   links(v, at, t);
   latency_matrix(v, at, t);
+  if (t.has_storage_sync_latency_ms()) {
+    v.in_range(at, t, "storage_sync_latency_ms", t.storage_sync_latency_ms(), 0, 1e4,
+               "a sync latency in milliseconds in [0, 10000]");
+  }
   if (t.has_latency_default()) latency_model(v, at, t, "latency_default", t.latency_default());
   if (t.has_latency_jitter()) latency_model(v, at, t, "latency_jitter", t.latency_jitter());
 }
