@@ -4,7 +4,8 @@
 // constant while it is exercised. Issue 2 target: >= 10 million events/s with 1,000,000 pending
 // timers, <= 64 bytes per pending event, release build, one core.
 //
-//   build/release/bench/kernel/kernel_bench --benchmark_filter=Hold --benchmark_counters_tabular=true
+//   build/release/bench/kernel/kernel_bench --benchmark_filter=Hold
+//   --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -76,9 +76,7 @@ std::string string_field(const google::protobuf::Struct& s, const std::string& n
   return it->second.string_value();
 }
 
-std::string trace_hash_of(const Result& r) {
-  return string_field(parse_json(r.out), "trace_hash");
-}
+std::string trace_hash_of(const Result& r) { return string_field(parse_json(r.out), "trace_hash"); }
 
 const std::string kW2a = std::string(TXSIM_SOURCE_DIR) + "/scenarios/bench/w2a_mm1.textproto";
 
@@ -149,15 +147,17 @@ TEST_F(TxsimCli, TextFormatIsTheDefaultAndNotJson) {
   const Result json = run_txsim("run '" + file + "' --format json");
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find(trace_hash_of(json)), std::string::npos)
-      << "the text summary prints the trace hash:\n" << text.out;
+      << "the text summary prints the trace hash:\n"
+      << text.out;
 }
 
 TEST_F(TxsimCli, ExitCodeTwoForBadInput) {
   const fs::path dir = scratch_dir();
   const auto empty = write_file(dir / "empty.textproto", "");
-  const auto garbage = write_file(dir / "garbage.textproto", std::string("\x00\xff\x13\x37\x80\x01", 6));
-  const auto unknown = write_file(dir / "unknown.textproto",
-                                  std::string(kSmallScenario) + "\nno_such_field: 3\n");
+  const auto garbage =
+      write_file(dir / "garbage.textproto", std::string("\x00\xff\x13\x37\x80\x01", 6));
+  const auto unknown =
+      write_file(dir / "unknown.textproto", std::string(kSmallScenario) + "\nno_such_field: 3\n");
   const auto good = write_file(dir / "good.textproto", kSmallScenario);
   EXPECT_EQ(run_txsim("run '" + (dir / "missing.textproto").string() + "'").exit_code, 2);
   EXPECT_EQ(run_txsim("run '" + empty + "'").exit_code, 2);
