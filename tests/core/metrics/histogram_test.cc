@@ -128,6 +128,15 @@ TEST(Histogram, NegativeValuesAreClampedToZero) {
   EXPECT_EQ(h.mean(), 0.0);
 }
 
+TEST(Histogram, QuantileArgumentIsClampedAndNaNRejected) {
+  Histogram h;
+  h.record(10);
+  h.record(20);
+  EXPECT_EQ(h.quantile(-1.0), 10);
+  EXPECT_EQ(h.quantile(7.0), 20);
+  EXPECT_THROW(h.quantile(std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+}
+
 TEST(Histogram, SumOverflowThrows) {
   Histogram h;
   h.record(std::numeric_limits<std::int64_t>::max());
