@@ -10,11 +10,11 @@
 // decrease, which is exactly the monotone case a radix heap serves: a key lives in the bucket
 // named by the highest bit in which it differs from the last popped time, and buckets are only
 // appended to and scanned sequentially, so a pop costs no cache-missing tree walk however many
-// events are pending. Bucket 0 holds the keys equal to the last popped time, kept in sequence
-// order, which makes ties FIFO. Scheduling earlier than the last popped time (never done by the
-// Simulator, which schedules at >= now) is allowed but rebuilds the buckets: O(pending).
-// Memory per pending event is 16 (bucket entry) + 32 (record) + 4 (free-slot stack) bytes, plus
-// vector growth slack; bench/kernel measures it.
+// events are pending; the records of imminent events are prefetched. Bucket 0 holds the keys equal
+// to the last popped time, kept in sequence order, which makes ties FIFO. Scheduling earlier than
+// the last popped time (never done by the Simulator, which schedules at >= now) is allowed but
+// rebuilds the buckets: O(pending). Memory per pending event is 16 (bucket entry) + 32 (record) + 4
+// (free-slot stack) bytes, plus vector growth slack; bench/kernel measures it.
 //
 // Limits (asserted, see kMaxPendingEvents/kMaxSequence): at most 2^24 (16.7 million) events
 // pending at once and 2^40 (1.1e12) events scheduled over one run.
