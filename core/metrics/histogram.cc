@@ -57,6 +57,8 @@ void Histogram::merge(const Histogram& other) {
 }
 
 std::int64_t Histogram::quantile(double q) const {
+  // NaN would survive the clamp and make the rank conversion below undefined behaviour.
+  if (std::isnan(q)) throw std::invalid_argument("histogram: quantile of NaN");
   if (count_ == 0) return 0;
   q = std::clamp(q, 0.0, 1.0);
   // Rank of the wanted sample, 1-based: the smallest r with r >= q * count.

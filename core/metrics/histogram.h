@@ -31,7 +31,8 @@ class Histogram {
   double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / count_; }
   /// The q-quantile (q in [0, 1]) by nearest rank, max(1, ceil(q count)): the sample of that
   /// rank is reported as the midpoint of its bucket, clamped to [min, max]; the first and last
-  /// ranks give min and max exactly. 0 for an empty histogram.
+  /// ranks give min and max exactly. q outside [0, 1] is clamped; NaN throws
+  /// std::invalid_argument. 0 for an empty histogram.
   std::int64_t quantile(double q) const;
 
   /// A non-empty bucket: `count` values in [low, low + width).

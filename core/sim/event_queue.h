@@ -2,12 +2,19 @@
 //
 // Events are ordered by (time, insertion sequence): two events at the same virtual time fire in
 // the order they were scheduled (FIFO), never by address. Cancellation is lazy: a cancelled
-// event keeps its heap entry until it reaches the top, where it is skipped.
+// event keeps its entry until the queue reaches it, where it is skipped.
 //
-// Layout (why it is fast): a 4-ary min-heap of 16-byte keys {time, sequence<<24 | slot}, so the
-// four children of a node span 64 bytes (one or two cache lines), and a slab of 32-byte event records
-// indexed by slot. The payload never moves while the heap is reordered. Memory per pending event
-// is 16 (heap) + 32 (record) + 4 (free-slot stack) bytes, plus vector growth slack.
+// Layout (why it is fast): a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster Algorithms for
+// the Shortest Path Problem", JACM 1990) of 16-byte keys {time, sequence<<24 | slot}, and a slab
+// of 32-byte event records indexed by slot. A discrete-event simulator pops times that never
+// decrease, which is exactly the monotone case a radix heap serves: a key lives in the bucket
+// named by the highest bit in which it differs from the last popped time, and buckets are only
+// appended to and scanned sequentially, so a pop costs no cache-missing tree walk however many
+// events are pending; the records of imminent events are prefetched. Bucket 0 holds the keys equal
+// to the last popped time, kept in sequence order, which makes ties FIFO. Scheduling earlier than
+// the last popped time (never done by the Simulator, which schedules at >= now) is allowed but
+// rebuilds the buckets: O(pending). Memory per pending event is 16 (bucket entry) + 32 (record) + 4
+// (free-slot stack) bytes, plus vector growth slack; bench/kernel measures it.
 //
 // Limits (asserted, see kMaxPendingEvents/kMaxSequence): at most 2^24 (16.7 million) events
 // pending at once and 2^40 (1.1e12) events scheduled over one run.
@@ -52,30 +59,30 @@ class EventQueue {
 
   /// Schedules `fn(context, argument)` at `at`. `kind` is an opaque label recorded in the trace.
   /// REQUIRES: fn != nullptr. Throws std::length_error past the limits above.
-  TimerId schedule(Time at, std::uint32_t kind, EventFn fn, void* context,
-                   std::uint64_t argument);
+  TimerId schedule(Time at, std::uint32_t kind, EventFn fn, void* context, std::uint64_t argument);
 
   /// Cancels a pending event. Returns false if it already fired, was cancelled, or never existed.
   bool cancel(TimerId id);
 
   /// Removes the earliest live event into `out` if its time is <= `limit`. Returns false when no
-  /// live event is pending at or before `limit`; cancelled entries on top are discarded either way.
+  /// live event is pending at or before `limit`. Cancelled entries are discarded as they are
+  /// reached.
   bool pop(FiredEvent& out, Time limit = Time::max());
 
   /// Time of the earliest pending entry (which may be a cancelled one); Time::max() if none.
-  Time next_time() const { return heap_.empty() ? Time::max() : Time::from_ns(heap_[0].time); }
+  Time next_time() const;
 
   /// Live (scheduled, not yet fired or cancelled) events.
   std::size_t live_size() const { return live_; }
   bool empty() const { return live_ == 0; }
 
-  /// Heap entries, including cancelled events not yet discarded.
-  std::size_t heap_size() const { return heap_.size(); }
+  /// Queue entries, including cancelled events not yet discarded.
+  std::size_t heap_size() const { return entries_; }
 
   /// Bytes reserved by the queue's containers (capacity, not size).
   std::size_t memory_bytes() const;
 
-  /// Pre-allocates room for `events` pending events.
+  /// Pre-allocates the records of `events` pending events (bucket entries grow as needed).
   void reserve(std::size_t events);
 
  private:
@@ -93,16 +100,29 @@ class EventQueue {
   static_assert(sizeof(HeapEntry) == 16);
   static_assert(sizeof(Record) == 32);
 
-  static bool before(const HeapEntry& a, const HeapEntry& b) {
-    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  // Bucket b > 0 holds keys whose highest bit differing from last_key_ is bit b - 1.
+  static constexpr int kBuckets = 65;
+  // A drained bucket keeps its buffer up to this many entries; larger ones are freed, so that
+  // the memory held tracks the pending events rather than the largest bucket ever seen.
+  static constexpr std::size_t kKeptBucketCapacity = 4096;
+
+  // Times as unsigned keys with the same order (the sign bit flipped).
+  static std::uint64_t key_of(std::int64_t time) {
+    return static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63);
   }
-  void remove_top();
-  void sift_up(std::size_t index, HeapEntry entry);
-  void sift_down_from_root(HeapEntry entry);
+  int bucket_of(std::uint64_t key) const;
+  void push_entry(const HeapEntry& entry);
+  bool refill(Time limit);
+  void rebase(std::uint64_t key);
+  void sort_bucket_zero();
   std::uint32_t allocate_slot();
   void release_slot(std::uint32_t slot);
 
-  std::vector<HeapEntry> heap_;
+  std::vector<HeapEntry> buckets_[kBuckets];
+  std::size_t head_ = 0;        // entries of bucket 0 before head_ were popped
+  std::uint64_t occupied_ = 0;  // bit b - 1 set iff bucket b > 0 is non-empty
+  std::uint64_t last_key_ = 0;  // key of the last popped (or rebased-to) time
+  std::size_t entries_ = 0;     // entries in all buckets, cancelled ones included
   std::vector<Record> records_;
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_sequence_ = 0;

@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -32,15 +33,6 @@ Result run_txsim(const std::string& arguments) {
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-// A per-test scratch directory, so that ctest can run tests in parallel.
-fs::path scratch_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() /
-                 (std::string("txsim_cli_test.") + info->name() + "." + std::to_string(getpid()));
-  fs::create_directories(dir);
-  return dir;
 }
 
 std::string write_file(const fs::path& path, const std::string& content) {
@@ -84,13 +76,27 @@ std::string string_field(const google::protobuf::Struct& s, const std::string& n
   return it->second.string_value();
 }
 
-std::string trace_hash_of(const Result& r) {
-  return string_field(parse_json(r.out), "trace_hash");
-}
+std::string trace_hash_of(const Result& r) { return string_field(parse_json(r.out), "trace_hash"); }
 
 const std::string kW2a = std::string(TXSIM_SOURCE_DIR) + "/scenarios/bench/w2a_mm1.textproto";
 
-TEST(TxsimCli, SameScenarioAndSeedTwiceGiveTheSameTraceHash) {
+// Each test gets its own scratch directory (ctest runs tests in parallel), removed afterwards.
+class TxsimCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("txsim_cli_test.") + info->name() + "." + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path scratch_dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+TEST_F(TxsimCli, SameScenarioAndSeedTwiceGiveTheSameTraceHash) {
   const Result first = run_txsim("run '" + kW2a + "' --format json");
   const Result second = run_txsim("run '" + kW2a + "' --format json");
   ASSERT_EQ(first.exit_code, 0) << first.out;
@@ -101,7 +107,7 @@ TEST(TxsimCli, SameScenarioAndSeedTwiceGiveTheSameTraceHash) {
   EXPECT_EQ(hash, trace_hash_of(second));
 }
 
-TEST(TxsimCli, SeedOptionChangesTheTraceHash) {
+TEST_F(TxsimCli, SeedOptionChangesTheTraceHash) {
   const auto file = write_file(scratch_dir() / "small.textproto", kSmallScenario);
   const Result base = run_txsim("run '" + file + "' --format json");
   const Result same = run_txsim("run '" + file + "' --format json --seed 7");
@@ -112,7 +118,7 @@ TEST(TxsimCli, SeedOptionChangesTheTraceHash) {
   EXPECT_EQ(number_field(parse_json(other.out), "seed"), 8);
 }
 
-TEST(TxsimCli, JsonReportHasTheDocumentedFields) {
+TEST_F(TxsimCli, JsonReportHasTheDocumentedFields) {
   const auto file = write_file(scratch_dir() / "small.textproto", kSmallScenario);
   const Result r = run_txsim("run '" + file + "' --format json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -135,21 +141,23 @@ TEST(TxsimCli, JsonReportHasTheDocumentedFields) {
   EXPECT_LT(utilization, 1);
 }
 
-TEST(TxsimCli, TextFormatIsTheDefaultAndNotJson) {
+TEST_F(TxsimCli, TextFormatIsTheDefaultAndNotJson) {
   const auto file = write_file(scratch_dir() / "small.textproto", kSmallScenario);
   const Result text = run_txsim("run '" + file + "'");
   const Result json = run_txsim("run '" + file + "' --format json");
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find(trace_hash_of(json)), std::string::npos)
-      << "the text summary prints the trace hash:\n" << text.out;
+      << "the text summary prints the trace hash:\n"
+      << text.out;
 }
 
-TEST(TxsimCli, ExitCodeTwoForBadInput) {
+TEST_F(TxsimCli, ExitCodeTwoForBadInput) {
   const fs::path dir = scratch_dir();
   const auto empty = write_file(dir / "empty.textproto", "");
-  const auto garbage = write_file(dir / "garbage.textproto", std::string("\x00\xff\x13\x37\x80\x01", 6));
-  const auto unknown = write_file(dir / "unknown.textproto",
-                                  std::string(kSmallScenario) + "\nno_such_field: 3\n");
+  const auto garbage =
+      write_file(dir / "garbage.textproto", std::string("\x00\xff\x13\x37\x80\x01", 6));
+  const auto unknown =
+      write_file(dir / "unknown.textproto", std::string(kSmallScenario) + "\nno_such_field: 3\n");
   const auto good = write_file(dir / "good.textproto", kSmallScenario);
   EXPECT_EQ(run_txsim("run '" + (dir / "missing.textproto").string() + "'").exit_code, 2);
   EXPECT_EQ(run_txsim("run '" + empty + "'").exit_code, 2);
@@ -162,7 +170,7 @@ TEST(TxsimCli, ExitCodeTwoForBadInput) {
   EXPECT_EQ(run_txsim("run '" + good + "'").exit_code, 0) << "the control case passes";
 }
 
-TEST(TxsimCli, HelpExitsZero) {
+TEST_F(TxsimCli, HelpExitsZero) {
   const Result top = run_txsim("--help");
   EXPECT_EQ(top.exit_code, 0);
   EXPECT_NE(top.out.find("run FILE"), std::string::npos);
@@ -171,7 +179,7 @@ TEST(TxsimCli, HelpExitsZero) {
   EXPECT_NE(run.out.find("--seed"), std::string::npos);
 }
 
-TEST(TxsimCli, TraceFileHoldsEveryExecutedEvent) {
+TEST_F(TxsimCli, TraceFileHoldsEveryExecutedEvent) {
   const fs::path dir = scratch_dir();
   const auto file = write_file(dir / "small.textproto", kSmallScenario);
   const std::string trace_path = (dir / "run.trace").string();

@@ -44,9 +44,7 @@ TEST(QueueingTheory, ErlangCOfTwoServersAtOnePointSix) {
   EXPECT_NEAR(mmc_mean_response(1.6, 1.0, 2), 25.0 / 9.0, 1e-12);
 }
 
-TEST(QueueingTheory, ZeroLoadNeverWaits) {
-  EXPECT_EQ(erlang_c(3, 0.0), 0.0);
-}
+TEST(QueueingTheory, ZeroLoadNeverWaits) { EXPECT_EQ(erlang_c(3, 0.0), 0.0); }
 
 // Invariant: the recursion in the code agrees with the closed form for every stable load.
 RC_GTEST_PROP(QueueingTheory, RecursionMatchesClosedForm, ()) {

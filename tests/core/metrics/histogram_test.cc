@@ -35,18 +35,19 @@ void expect_within_bucket(std::int64_t reported, std::int64_t exact) {
 
 rc::Gen<std::int64_t> gen_value() {
   // Exact range, the first log-linear ranges, typical latencies in ns, and the extremes.
-  return rc::gen::oneOf(rc::gen::inRange<std::int64_t>(0, 300),
-                        rc::gen::inRange<std::int64_t>(0, 100'000),
-                        rc::gen::inRange<std::int64_t>(0, 10'000'000'000),
-                        // Large, but 200 of them still sum below 2^63 (record throws on overflow).
-                        rc::gen::inRange<std::int64_t>(std::numeric_limits<std::int64_t>::max() / 2048,
-                                                       std::numeric_limits<std::int64_t>::max() / 1024));
+  return rc::gen::oneOf(
+      rc::gen::inRange<std::int64_t>(0, 300), rc::gen::inRange<std::int64_t>(0, 100'000),
+      rc::gen::inRange<std::int64_t>(0, 10'000'000'000),
+      // Large, but 200 of them still sum below 2^63 (record throws on overflow).
+      rc::gen::inRange<std::int64_t>(std::numeric_limits<std::int64_t>::max() / 2048,
+                                     std::numeric_limits<std::int64_t>::max() / 1024));
 }
 
 // Invariant: for any multiset of values, count/min/max/mean are exact and every quantile is
 // within the documented bucket error of the exact nearest-rank sample quantile.
 RC_GTEST_PROP(HistogramModel, QuantilesWithinDocumentedErrorOfSortedSamples, ()) {
-  const auto values = *rc::gen::nonEmpty(rc::gen::container<std::vector<std::int64_t>>(gen_value()));
+  const auto values =
+      *rc::gen::nonEmpty(rc::gen::container<std::vector<std::int64_t>>(gen_value()));
   Histogram h;
   long double sum = 0;
   for (const auto v : values) {
@@ -60,8 +61,8 @@ RC_GTEST_PROP(HistogramModel, QuantilesWithinDocumentedErrorOfSortedSamples, ())
   RC_ASSERT(h.max() == sorted.back());
   const double exact_mean = static_cast<double>(sum / sorted.size());
   RC_ASSERT(std::abs(h.mean() - exact_mean) <= 1e-12 * std::max(1.0, std::abs(exact_mean)));
-  const auto qs = *rc::gen::container<std::vector<double>>(rc::gen::map(
-      rc::gen::inRange(0, 1001), [](int permille) { return permille / 1000.0; }));
+  const auto qs = *rc::gen::container<std::vector<double>>(
+      rc::gen::map(rc::gen::inRange(0, 1001), [](int permille) { return permille / 1000.0; }));
   for (const double q : {0.0, 0.5, 0.9, 0.99, 0.999, 1.0}) {
     expect_within_bucket(h.quantile(q), exact_quantile(sorted, q));
   }
@@ -125,6 +126,15 @@ TEST(Histogram, NegativeValuesAreClampedToZero) {
   h.record(-5);
   EXPECT_EQ(h.min(), 0);
   EXPECT_EQ(h.mean(), 0.0);
+}
+
+TEST(Histogram, QuantileArgumentIsClampedAndNaNRejected) {
+  Histogram h;
+  h.record(10);
+  h.record(20);
+  EXPECT_EQ(h.quantile(-1.0), 10);
+  EXPECT_EQ(h.quantile(7.0), 20);
+  EXPECT_THROW(h.quantile(std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
 }
 
 TEST(Histogram, SumOverflowThrows) {

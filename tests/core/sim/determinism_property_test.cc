@@ -81,8 +81,8 @@ Outcome run_program(const Program& program, std::uint64_t seed) {
   sim.set_trace_sink(&recorder);
   const std::uint32_t callback_kind = sim.register_kind("callback");
   for (std::size_t i = 0; i < program.roots.size(); ++i) {
-    sim.spawn(run_steps(sim, program, program.roots[i], "proc/" + std::to_string(i), 0,
-                        callback_kind));
+    sim.spawn(
+        run_steps(sim, program, program.roots[i], "proc/" + std::to_string(i), 0, callback_kind));
   }
   sim.run(Time::max(), 1'000'000);
   return {sim.trace_hash().value(), sim.events_processed(), sim.now().ns(),
@@ -92,9 +92,10 @@ Outcome run_program(const Program& program, std::uint64_t seed) {
 rc::Gen<std::vector<Step>> gen_steps() {
   // At most 24 steps a list, so that a program (children spawn children, 3 levels deep) stays
   // around a few thousand events and the property runs fast also under sanitizers.
-  return rc::gen::resize(24, rc::gen::container<std::vector<Step>>(rc::gen::build<Step>(
-      rc::gen::set(&Step::op, rc::gen::inRange<std::uint8_t>(0, 5)),
-      rc::gen::set(&Step::value, rc::gen::inRange<std::uint32_t>(0, 1'000'000)))));
+  return rc::gen::resize(
+      24, rc::gen::container<std::vector<Step>>(rc::gen::build<Step>(
+              rc::gen::set(&Step::op, rc::gen::inRange<std::uint8_t>(0, 5)),
+              rc::gen::set(&Step::value, rc::gen::inRange<std::uint32_t>(0, 1'000'000)))));
 }
 
 rc::Gen<Program> gen_program() {

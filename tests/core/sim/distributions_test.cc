@@ -257,14 +257,10 @@ TEST(Distributions, EachSampleConsumesTheDocumentedNumberOfDraws) {
   const Zipf zipf(10, 1.0);
   const Empirical empirical = Empirical::from_cdf({{0, 0.0}, {1, 1.0}});
   const std::vector<std::pair<int, std::function<void(Rng&)>>> samplers = {
-      {1, [](Rng& r) { uniform(r, 0, 1); }},
-      {1, [](Rng& r) { bernoulli(r, 0.5); }},
-      {1, [](Rng& r) { exponential(r, 1); }},
-      {2, [](Rng& r) { normal(r, 0, 1); }},
-      {2, [](Rng& r) { lognormal(r, 0, 1); }},
-      {1, [](Rng& r) { pareto(r, 1, 2); }},
-      {1, [&](Rng& r) { zipf.sample(r); }},
-      {1, [&](Rng& r) { empirical.sample(r); }},
+      {1, [](Rng& r) { uniform(r, 0, 1); }},   {1, [](Rng& r) { bernoulli(r, 0.5); }},
+      {1, [](Rng& r) { exponential(r, 1); }},  {2, [](Rng& r) { normal(r, 0, 1); }},
+      {2, [](Rng& r) { lognormal(r, 0, 1); }}, {1, [](Rng& r) { pareto(r, 1, 2); }},
+      {1, [&](Rng& r) { zipf.sample(r); }},    {1, [&](Rng& r) { empirical.sample(r); }},
   };
   for (std::size_t i = 0; i < samplers.size(); ++i) {
     Rng used(99);

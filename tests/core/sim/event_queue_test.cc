@@ -59,8 +59,10 @@ RC_GTEST_PROP(EventQueueModel, MatchesSortedReference, ()) {
   for (const auto& [op, t, pick] : ops) {
     switch (op % 5) {
       case 0:
-      case 1: {  // schedule
-        const std::int64_t time = t % 8;
+      case 1: {  // schedule: mostly a few small times (ties), sometimes far apart or negative
+        std::int64_t time = t % 8;
+        if (t % 4 == 3) time = static_cast<std::int64_t>(pick) << (t % 48);
+        if (t % 16 == 15) time = -static_cast<std::int64_t>(pick);
         const std::uint64_t argument = issued.size();
         issued.push_back(queue.schedule(Time::from_ns(time), 7, &noop, nullptr, argument));
         reference.schedule(time, argument);
@@ -77,7 +79,9 @@ RC_GTEST_PROP(EventQueueModel, MatchesSortedReference, ()) {
         break;
       }
       default: {  // pop with a limit, sometimes unbounded
-        const std::int64_t limit = t % 16 == 15 ? Time::max().ns() : t % 10;
+        std::int64_t limit = t % 10;
+        if (t % 16 == 15) limit = Time::max().ns();
+        if (t % 16 == 14) limit = static_cast<std::int64_t>(pick) << (t % 48);
         FiredEvent fired{};
         ReferenceQueue::Entry expected{};
         const bool got = queue.pop(fired, Time::from_ns(limit));
@@ -178,11 +182,54 @@ TEST(EventQueue, PopDiscardsCancelledTopEvenWhenBeyondLimit) {
   EXPECT_EQ(queue.next_time(), Time::from_ns(50));
 }
 
-TEST(EventQueue, MemoryBytesCoversReservedCapacity) {
+TEST(EventQueue, MemoryBytesCoversWhatIsHeld) {
   EventQueue queue;
   queue.reserve(1000);
-  // 16-byte heap entry + 32-byte record + 4-byte free-slot entry per reserved event.
+  // A 32-byte record and a 4-byte free-slot entry per reserved event.
+  EXPECT_GE(queue.memory_bytes(), 1000u * (32 + 4));
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    queue.schedule(Time::from_ns(static_cast<std::int64_t>(i * 7919 % 1000)), 0, &noop, nullptr, i);
+  }
+  // Plus a 16-byte entry per pending event.
   EXPECT_GE(queue.memory_bytes(), 1000u * (16 + 32 + 4));
+}
+
+TEST(EventQueue, NextTimeIsTheEarliestPendingTime) {
+  EventQueue queue;
+  EXPECT_EQ(queue.next_time(), Time::max());
+  queue.schedule(Time::from_ns(300), 0, &noop, nullptr, 1);
+  queue.schedule(Time::from_ns(70), 0, &noop, nullptr, 2);
+  queue.schedule(Time::from_ns(1'000'000), 0, &noop, nullptr, 3);
+  EXPECT_EQ(queue.next_time(), Time::from_ns(70));
+  FiredEvent fired{};
+  ASSERT_TRUE(queue.pop(fired));
+  EXPECT_EQ(queue.next_time(), Time::from_ns(300));
+  queue.schedule(Time::from_ns(5), 0, &noop, nullptr, 4);  // earlier than the last pop
+  EXPECT_EQ(queue.next_time(), Time::from_ns(5));
+  ASSERT_TRUE(queue.pop(fired));
+  EXPECT_EQ(fired.argument, 4u);
+}
+
+TEST(EventQueue, HoldModelKeepsMemoryPerPendingEventBounded) {
+  // Steady state of the hold model: each pop is followed by one schedule a pseudo-random delay
+  // later. Drained buckets must not keep their peak buffers: memory tracks the pending count.
+  EventQueue queue;
+  constexpr std::uint64_t kPending = 50'000;
+  std::uint64_t x = 1;
+  auto next_delay = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::int64_t>(x >> 44);  // up to ~1 ms
+  };
+  for (std::uint64_t i = 0; i < kPending; ++i) {
+    queue.schedule(Time::from_ns(next_delay()), 0, &noop, nullptr, i);
+  }
+  FiredEvent fired{};
+  for (int i = 0; i < 300'000; ++i) {
+    ASSERT_TRUE(queue.pop(fired));
+    queue.schedule(fired.at + Duration::from_ns(next_delay()), 0, &noop, nullptr, 0);
+  }
+  EXPECT_EQ(queue.live_size(), kPending);
+  EXPECT_LE(queue.memory_bytes() / kPending, 96u) << queue.memory_bytes() / double(kPending);
 }
 
 }  // namespace

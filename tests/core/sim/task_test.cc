@@ -155,7 +155,7 @@ TEST(ProcessGroup, CancelAllDestroysSleepingProcessesAndCancelsTheirTimers) {
     for (int i = 0; i < 3; ++i) sim.spawn(long_sleeper(sim, resumed), &node);
     std::vector<std::int64_t> woke_at;
     sim.spawn(sleeper(sim, seconds(20), woke_at));  // outside the group: must survive
-    sim.run(Time::zero() + seconds(1));  // everyone started and is asleep
+    sim.run(Time::zero() + seconds(1));             // everyone started and is asleep
     EXPECT_EQ(node.size(), 3u);
     EXPECT_EQ(Tracked::alive, 6) << "root and child locals of 3 processes";
     EXPECT_EQ(sim.queue().live_size(), 4u) << "3 group timers + 1 outside";
