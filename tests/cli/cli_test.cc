@@ -248,11 +248,11 @@ TEST(Cli, BadSetExits2NamingThePath) {
 }
 
 TEST(Cli, RunRefusesWhatItDoesNotImplementYet) {
-  const std::string file = scenario_file("saga.textproto", kSaga);
+  const std::string file = std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/choreography.textproto";
   EXPECT_EQ(txsim("validate " + file).exit_code, 0);
   const Result r = txsim("run " + file);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.output, HasSubstr("not implemented yet: topology, service, saga, workload.uploads"));
+  EXPECT_THAT(r.output, HasSubstr("not implemented yet: protocol.saga_choreography"));
 }
 
 TEST(Cli, ShippedScenariosValidate) {
@@ -271,14 +271,15 @@ TEST(Cli, ShippedScenariosValidate) {
 namespace {
 
 // The sketch from DESIGN.md ("the feel of a scenario file"), written in the real schema, is a
-// shipped scenario: it validates, and run refuses it until the saga engine exists.
-TEST(Cli, DesignSketchScenarioValidates) {
+// shipped scenario: it validates and runs, and every saga check passes.
+TEST(Cli, DesignSketchScenarioValidatesAndPasses) {
   const std::string file = std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/saga-crash.textproto";
   const Result v = txsim("validate " + file);
   EXPECT_EQ(v.exit_code, 0) << v.output;
-  const Result r = txsim("run " + file);
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.output, HasSubstr("not implemented yet: topology"));
+  const Result r = txsim("run " + file + " --set stop.arrivals_s=30");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("[PASS]"));
+  EXPECT_THAT(r.output, HasSubstr("ok   saga_atomicity"));
 }
 
 }  // namespace
