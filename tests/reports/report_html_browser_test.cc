@@ -1,0 +1,94 @@
+// Opens report.html in headless Chromium: the page must load with no console message (Vega
+// logs errors and warnings to the console) and every chart must render as SVG.
+//
+// Skipped, with a message, when no chromium binary is installed (Debian package `chromium`,
+// listed in scripts/install-deps).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "reports/html_report.h"
+#include "tests/reports/test_reports.h"
+
+namespace txsim::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string find_chromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    const std::string command = std::string("command -v ") + name + " >/dev/null 2>&1";
+    if (std::system(command.c_str()) == 0) return name;
+  }
+  return {};
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(ReportHtmlInBrowser, LoadsWithoutConsoleMessagesAndRendersEveryChart) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "chromium is not installed (apt-get install chromium); report.html was not "
+                    "checked in a browser";
+  }
+  const fs::path dir = fs::temp_directory_path() /
+                       ("txsim-html-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                        std::to_string(std::hash<std::string>{}(fs::current_path().string())));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "profile");
+  const fs::path page = dir / "report.html";
+  std::ofstream(page) << to_html(testing::sample_report(), {{"s", "<svg id=\"saga-svg\"></svg>"}});
+
+  // --virtual-time-budget lets the page's promises (vega-embed) settle before the DOM dump.
+  const std::string command =
+      "timeout 60 " + chromium +
+      " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
+      " --disable-background-networking --disable-component-update --disable-sync"
+      " --no-first-run --no-default-browser-check --virtual-time-budget=10000"
+      " --enable-logging=stderr --v=0 --user-data-dir=" + (dir / "profile").string() +
+      " --dump-dom file://" + page.string() + " > " + (dir / "dom.html").string() + " 2> " +
+      (dir / "stderr.txt").string();
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_file(dir / "stderr.txt");
+  const std::string dom = read_file(dir / "dom.html");
+  const std::string log = read_file(dir / "stderr.txt");
+
+  // Console messages appear in Chromium's log as "...:CONSOLE(line)] "message", source: ...".
+  const std::regex console_line(R"(:CONSOLE[^\n]*)");
+  std::string console;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), console_line);
+       it != std::sregex_iterator(); ++it) {
+    console += it->str() + "\n";
+  }
+  EXPECT_EQ(console, "") << "console messages while loading report.html";
+
+  EXPECT_NE(dom.find("data-txsim-charts=\"rendered\""), std::string::npos)
+      << "charts did not report success; status: "
+      << dom.substr(dom.find("txsim-charts-status"), 120);
+  // The sample report has a histogram, outcomes, in-flight and faults: four charts, each an
+  // SVG drawn by Vega (class "marks"), plus the inline saga diagram.
+  EXPECT_NE(dom.find("charts: rendered (4)"), std::string::npos);
+  EXPECT_EQ(count(dom, "class=\"marks\""), 4u);
+  EXPECT_NE(dom.find("id=\"saga-svg\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace txsim::reports
