@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
 #include "core/txn/saga/saga_graph.h"
+#include "plugins/registry.h"
 #include "reports/saga_diagram.h"
 
 namespace po = boost::program_options;
@@ -85,7 +86,7 @@ int diagram_command(const std::vector<std::string>& args) {
   const std::string file = vm["file"].as<std::vector<std::string>>()[0];
   scenario::LoadedScenario loaded;
   try {
-    loaded = scenario::load_scenario_file(file);
+    loaded = scenario::load_scenario_file(file, plugins::registry(), {});
   } catch (const scenario::ScenarioError& e) {
     std::cerr << e.what() << "\n";
     return kExitUsage;

@@ -14,9 +14,12 @@ constexpr const char* kUsage = R"(txsim — deterministic simulator for distribu
 usage: txsim <command> [options]
 
 commands:
-  run FILE        run a scenario and print its report
-  validate FILE…  check scenario files without running them
-  diagram FILE    draw a saga of a scenario (dot, svg or png)
+  run FILE          run a scenario and print its report (--seed N, --set PATH=VALUE, --out DIR)
+  validate FILE...  check scenario files without running them (--set PATH=VALUE)
+  diagram FILE      draw a saga of a scenario (--saga NAME, --format dot|svg|png, -o OUT)
+  plugins           list service types, protocols, projections, workloads and checks
+
+Scenario files are protobuf text format; docs/scenarios.md describes every field.
 
 options:
   -h, --help      show this help (also: txsim <command> --help)
@@ -43,11 +46,13 @@ int main(int argc, char** argv) {
     if (command == "run") return txsim::cli::run_command(args);
     if (command == "validate") return txsim::cli::validate_command(args);
     if (command == "diagram") return txsim::cli::diagram_command(args);
+    if (command == "plugins") return txsim::cli::plugins_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
-  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate or diagram (see "
+  std::cerr << "txsim: unknown command '" << command
+            << "'; expected run, validate, diagram or plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }

@@ -9,7 +9,9 @@
 #include "reports/report_writers.h"
 #include "reports/saga_diagram.h"
 #include "reports/trace_file.h"
+#include "plugins/registry.h"
 #include "runner/run_scenario.h"
+#include "runner/unimplemented.h"
 
 namespace po = boost::program_options;
 
@@ -28,8 +30,18 @@ std::vector<reports::SagaDiagram> saga_diagrams(const scenario::Scenario& s) {
 
 }  // namespace
 
+namespace {
+std::vector<std::string> overrides(const po::variables_map& vm) {
+  return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+}  // namespace
+
 int run_command(const std::vector<std::string>& args) {
-  po::options_description options("txsim run FILE [options]\n\nRuns a scenario and reports on it");
+  po::options_description options(
+      "usage: txsim run FILE [options]\n\n"
+      "Runs a scenario and prints a one-screen summary of its report.\n"
+      "Exit codes: 0 all checks passed, 1 a check failed, 2 usage or scenario error (also a\n"
+      "feature the runner does not implement yet), 3 internal error.\n\noptions");
   std::string format = "text";
   std::string out_dir;
   std::string trace_path;
@@ -37,6 +49,9 @@ int run_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("seed", po::value<std::uint64_t>(), "root seed (overrides the scenario's seed)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "PATH=VALUE: override one field, e.g. --set workload.uploads.count=5000 or\n"
+       "--set saga[upload-video].checkpoint=NONE (repeatable; see docs/scenarios.md)")
       ("format", po::value<std::string>(&format)->default_value("text"),
        "stdout format: text (one-screen summary) or json (the full report)")
       ("out", po::value<std::string>(&out_dir),
@@ -77,9 +92,16 @@ int run_command(const std::vector<std::string>& args) {
 
   scenario::LoadedScenario loaded;
   try {
-    loaded = scenario::load_scenario_file(file);
+    loaded = scenario::load_scenario_file(file, plugins::registry(), overrides(vm));
   } catch (const scenario::ScenarioError& e) {
     std::cerr << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (const auto missing = runner::unimplemented_fields(loaded.scenario); !missing.empty()) {
+    std::string fields;
+    for (const auto& field : missing) fields += (fields.empty() ? "" : ", ") + field;
+    std::cerr << file << ": not implemented yet: " << fields
+              << " (the scenario is valid, but this txsim cannot run it yet)\n";
     return kExitUsage;
   }
   runner::RunOptions run_options;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "core/check/queueing_theory.h"
@@ -12,6 +13,7 @@
 #include "core/sim/simulator.h"
 #include "plugins/queueing/open_queue_workload.h"
 #include "runner/report_series.h"
+#include "runner/unimplemented.h"
 
 namespace txsim::runner {
 namespace {
@@ -147,6 +149,9 @@ std::uint64_t effective_seed(const scenario::LoadedScenario& loaded, const RunOp
 report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   const auto& s = loaded.scenario;
+  if (const auto missing = unimplemented_fields(s); !missing.empty()) {
+    throw std::invalid_argument("not implemented yet: " + missing.front());
+  }
   const std::uint64_t seed = effective_seed(loaded, options);
   sim::Simulator simulator(seed);
   metrics::FixedIntervalSampler sampler(

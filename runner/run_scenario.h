@@ -30,7 +30,8 @@ struct RunOptions {
 /// Default safety limit on executed events when the scenario sets none.
 inline constexpr std::uint64_t kDefaultMaxEvents = 10'000'000'000ULL;
 
-/// Runs `loaded` and returns its report. Throws std::logic_error (or what a plugin throws) on a
+/// Runs `loaded` and returns its report. Throws std::invalid_argument "not implemented yet:
+/// <field>" when the scenario uses a feature the runner lacks (see unimplemented.h). Throws std::logic_error (or what a plugin throws) on a
 /// broken invariant inside the simulation; scenario problems were caught at load time.
 report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOptions& options);
 

@@ -4,9 +4,12 @@
 #include <google/protobuf/text_format.h>
 
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
+#include "core/scenario/override.h"
 #include "core/scenario/source_map.h"
 
 namespace txsim::scenario {
@@ -26,19 +29,74 @@ std::string join(const std::vector<Diagnostic>& diagnostics) {
   return text;
 }
 
+// The text of 1-based line `line` of `text`.
+std::string_view line_of(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int i = 1; i < line; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+// The protobuf parser reports an unknown field at the token after its name; users look for the
+// name, so move the column back to where the name starts on that line.
+int column_of_named_field(std::string_view text, int line, int column, const std::string& message) {
+  static constexpr std::string_view kMarker = "no field named \"";
+  const std::size_t at = message.find(kMarker);
+  if (at == std::string::npos) return column;
+  const std::size_t begin = at + kMarker.size();
+  const std::string name = message.substr(begin, message.find('"', begin) - begin);
+  const std::string_view source = line_of(text, line);
+  const std::size_t found = source.rfind(name, column > 0 ? static_cast<std::size_t>(column - 1) : 0);
+  return found == std::string_view::npos ? column : static_cast<int>(found) + 1;
+}
+
 class CollectErrors : public google::protobuf::io::ErrorCollector {
  public:
-  CollectErrors(const std::string& file, std::vector<Diagnostic>& out) : file_(file), out_(out) {}
+  CollectErrors(const std::string& file, std::string_view text, std::vector<Diagnostic>& out)
+      : file_(file), text_(text), out_(out) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    out_.push_back({file_, line + 1, column + 1, "", message});
+    out_.push_back({file_, line + 1, column_of_named_field(text_, line + 1, column + 1, message),
+                    "", message});
   }
   void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
 
  private:
   const std::string& file_;
+  std::string_view text_;
   std::vector<Diagnostic>& out_;
 };
+
+// Line and column (1-based) of the first byte that is not part of valid UTF-8, if any.
+std::optional<std::pair<int, int>> first_invalid_utf8(std::string_view text) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    int extra = 0;
+    if (byte < 0x80) extra = 0;
+    else if ((byte & 0xE0) == 0xC0 && byte >= 0xC2) extra = 1;
+    else if ((byte & 0xF0) == 0xE0) extra = 2;
+    else if ((byte & 0xF8) == 0xF0 && byte <= 0xF4) extra = 3;
+    else return std::make_pair(line, column);
+    if (i + extra >= text.size()) return std::make_pair(line, column);
+    for (int k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::make_pair(line, column);
+    }
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
 
 [[noreturn]] void fail(const std::string& file, const std::string& message) {
   throw ScenarioError({Diagnostic{file, 0, 0, "", message}});
@@ -53,7 +111,9 @@ LoadedScenario::~LoadedScenario() = default;
 LoadedScenario::LoadedScenario(LoadedScenario&&) noexcept = default;
 LoadedScenario& LoadedScenario::operator=(LoadedScenario&&) noexcept = default;
 
-LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
+LoadedScenario parse_scenario(std::string_view text, const std::string& file,
+                              const PluginCatalog& catalog,
+                              const std::vector<std::string>& overrides) {
   // The text parser takes an int length; a scenario never comes close, but say so if it does.
   if (text.size() > kMaxScenarioBytes) {
     fail(file, "file is " + std::to_string(text.size()) + " bytes; a scenario may be at most " +
@@ -62,10 +122,15 @@ LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
   if (text.find('\0') != std::string_view::npos) {
     fail(file, "file contains NUL bytes; expected a protobuf text-format scenario (*.textproto)");
   }
+  if (const auto bad = first_invalid_utf8(text)) {
+    throw ScenarioError({Diagnostic{file, bad->first, bad->second, "",
+                                    "is not UTF-8 text; expected a protobuf text-format scenario "
+                                    "(*.textproto)"}});
+  }
   LoadedScenario loaded;
   loaded.file = file;
   std::vector<Diagnostic> errors;
-  CollectErrors collector(file, errors);
+  CollectErrors collector(file, text, errors);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(&loaded.source->tree);
@@ -73,11 +138,18 @@ LoadedScenario parse_scenario(std::string_view text, const std::string& file) {
     if (errors.empty()) errors.push_back({file, 0, 0, "", "could not parse the scenario"});
     throw ScenarioError(std::move(errors));
   }
-  validate(loaded);
+  if (loaded.scenario.ByteSizeLong() == 0 && overrides.empty()) {
+    throw ScenarioError({Diagnostic{file, 1, 1, "",
+                                    "the scenario is empty; expected at least name: \"...\" and "
+                                    "a workload { ... } (see docs/scenarios.md)"}});
+  }
+  apply_overrides(loaded, overrides);
+  validate(loaded, catalog);
   return loaded;
 }
 
-LoadedScenario load_scenario_file(const std::string& path) {
+LoadedScenario load_scenario_file(const std::string& path, const PluginCatalog& catalog,
+                                  const std::vector<std::string>& overrides) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) fail(path, "no such file");
@@ -91,7 +163,7 @@ LoadedScenario load_scenario_file(const std::string& path) {
   if (!in) fail(path, "cannot be opened for reading");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return parse_scenario(buffer.str(), path);
+  return parse_scenario(buffer.str(), path, catalog, overrides);
 }
 
 }  // namespace txsim::scenario

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scenario/plugin_catalog.h"
 #include "txsim/scenario.pb.h"
 
 namespace google::protobuf {
@@ -49,6 +50,7 @@ struct LoadedScenario {
   Scenario scenario;
   std::string file;                  // as given by the user
   std::shared_ptr<SourceMap> source;  // field positions; never null after loading
+  std::vector<std::string> overridden;  // canonical paths set by --set (core/scenario/override.h)
   LoadedScenario();
   ~LoadedScenario();
   LoadedScenario(LoadedScenario&&) noexcept;
@@ -58,14 +60,20 @@ struct LoadedScenario {
 /// Largest scenario file accepted, in bytes (a scenario is a page of text, not a data set).
 inline constexpr std::size_t kMaxScenarioBytes = 16 * 1024 * 1024;
 
-/// Reads, parses and validates `path`. Throws ScenarioError (missing file, unreadable, too
-/// large, not text, syntax or semantic errors).
-LoadedScenario load_scenario_file(const std::string& path);
+/// Reads and parses `path`, applies `overrides` (`--set path=value`, see override.h), then
+/// validates the result against `catalog` (plugin types and parameters). Throws ScenarioError
+/// (missing file, unreadable, too large, not text, syntax, override or semantic errors).
+LoadedScenario load_scenario_file(const std::string& path, const PluginCatalog& catalog,
+                                  const std::vector<std::string>& overrides = {});
 
-/// Parses and validates scenario text; `file` is used only in messages.
-LoadedScenario parse_scenario(std::string_view text, const std::string& file);
+/// Parses scenario text, applies `overrides` and validates; `file` is used in messages and to
+/// resolve relative data paths.
+LoadedScenario parse_scenario(std::string_view text, const std::string& file,
+                              const PluginCatalog& catalog,
+                              const std::vector<std::string>& overrides = {});
 
-/// Re-validates a scenario after programmatic changes (e.g. --seed). Throws ScenarioError.
-void validate(const LoadedScenario& loaded);
+/// Re-validates a scenario after programmatic changes. Throws ScenarioError listing every
+/// problem, sorted by position.
+void validate(const LoadedScenario& loaded, const PluginCatalog& catalog);
 
 }  // namespace txsim::scenario

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "tests/reports/test_reports.h"
@@ -53,6 +56,22 @@ TEST(Markdown, LinksTheHtmlReportAndTheDiagrams) {
   EXPECT_NE(md.find("[report.html](report.html)"), std::string::npos);
   EXPECT_NE(md.find("[saga-upload_video.svg](saga-upload_video.svg)"), std::string::npos);
   EXPECT_NE(md.find("[timeseries.csv](timeseries.csv)"), std::string::npos);
+}
+
+TEST(WriteReportFiles, WritesEveryFileAndOneSvgPerSaga) {
+  const auto dir = std::filesystem::temp_directory_path() / "txsim-write-report-files-test";
+  std::filesystem::remove_all(dir);
+  const auto written =
+      write_report_files(testing::sample_report(), dir.string(), {{"a", "<svg>a</svg>"}});
+  EXPECT_EQ(written.size(), 5u);
+  for (const char* name :
+       {"report.json", "report.md", "report.html", "timeseries.csv", "saga-a.svg"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  }
+  std::ifstream svg(dir / "saga-a.svg");
+  std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "<svg>a</svg>");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(DiagramFileName, ReplacesCharactersThatAreNotSafeInFileNames) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/scenario/loader.h"
+#include "plugins/registry.h"
 #include "reports/chrome_trace.h"
 #include "runner/run_scenario.h"
 
@@ -17,7 +18,7 @@ scenario::LoadedScenario small_queue() {
     workload {
       open_queue { name: "q" arrival_rate_per_ms: 0.5 service_rate_per_ms: 1 servers: 2 customers: 500 }
     }
-  )pb", "timeline.textproto");
+  )pb", "timeline.textproto", plugins::registry(), {});
 }
 
 TEST(RunTimeline, SeriesAndHistogramAgreeWithTheQueue) {

@@ -1,0 +1,209 @@
+// Validation of `saga`: the steps form a DAG (Boost.Graph), refer to known services and steps,
+// and respect Richardson's ordering of step kinds (Microservices Patterns, 2018, sec. 4.3.1):
+// compensatable steps, then at most one pivot on any path, then retriable steps. A compensatable
+// step needs its compensation; pivot and retriable steps have none.
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/graph/topological_sort.hpp>
+
+#include "core/scenario/validation.h"
+
+namespace txsim::scenario {
+namespace {
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+void retry_and_timeout(Validation& v, const FieldCursor& c, const Step& step) {
+  if (step.has_timeout_ms()) v.milliseconds(c, step, "timeout_ms", step.timeout_ms(), true);
+  if (!step.has_retry()) return;
+  const Retry& r = step.retry();
+  const FieldCursor rc = c.nested(step, "retry");
+  if (r.has_attempts_max()) {
+    v.count(rc, r, "attempts_max", r.attempts_max(), 1, kMaxAttempts, "attempts");
+  }
+  const bool initial_ok = !r.has_backoff_initial_ms() ||
+                          v.milliseconds(rc, r, "backoff_initial_ms", r.backoff_initial_ms());
+  const bool max_ok =
+      !r.has_backoff_max_ms() || v.milliseconds(rc, r, "backoff_max_ms", r.backoff_max_ms());
+  const double initial = r.has_backoff_initial_ms() ? r.backoff_initial_ms() : 10;
+  const double max = r.has_backoff_max_ms() ? r.backoff_max_ms() : 1000;
+  if (initial_ok && max_ok && max < initial) {
+    v.error(rc, r, r.has_backoff_max_ms() ? "backoff_max_ms" : "backoff_initial_ms", -1,
+            "backoff_max_ms " + format_number(max) + " is below backoff_initial_ms " +
+                format_number(initial) + "; expected max >= initial");
+  }
+}
+
+// Per step: fields, service and compensation; returns the step names by index.
+std::map<std::string, int> steps(Validation& v, const FieldCursor& at, const Saga& saga) {
+  std::map<std::string, int> seen;
+  std::map<std::string, int> index;
+  for (int i = 0; i < saga.step_size() && i < kMaxSteps; ++i) {
+    const Step& step = saga.step(i);
+    const FieldCursor c = at.nested(saga, "step", i);
+    v.unique_name(seen, c, step, "name", step.name(), "step");
+    index.emplace(step.name(), i);
+    if (step.service().empty()) {
+      v.error(c, step, "service", -1, "is missing; expected the service that runs the step");
+    } else if (!v.services.count(step.service())) {
+      v.error(c, step, "service", -1,
+              "'" + step.service() + "' is not a service; expected one of " +
+                  list_names(v.services));
+    }
+    if (step.kind() == Step::COMPENSATABLE && step.compensation().empty()) {
+      v.error(c, step, "compensation", -1,
+              "is missing for COMPENSATABLE step '" + step.name() +
+                  "'; expected the action that undoes it (or kind PIVOT or RETRIABLE)");
+    }
+    if (step.kind() != Step::COMPENSATABLE && !step.compensation().empty()) {
+      v.error(c, step, "compensation", -1,
+              "is set on " + Step::Kind_Name(step.kind()) + " step '" + step.name() +
+                  "'; expected none: only COMPENSATABLE steps are undone");
+    }
+    retry_and_timeout(v, c, step);
+  }
+  return index;
+}
+
+// Adds an edge after -> step for every known `after`; reports unknown and self references.
+Graph build_graph(Validation& v, const FieldCursor& at, const Saga& saga,
+                  const std::map<std::string, int>& index) {
+  const int n = std::min(saga.step_size(), kMaxSteps);
+  Graph g(n);
+  for (int i = 0; i < n; ++i) {
+    const Step& step = saga.step(i);
+    const FieldCursor c = at.nested(saga, "step", i);
+    for (int j = 0; j < step.after_size(); ++j) {
+      const auto it = index.find(step.after(j));
+      if (it == index.end()) {
+        std::set<std::string> names;
+        for (const auto& [name, k] : index) names.insert(name);
+        v.error(c, step, "after", j,
+                "'" + step.after(j) + "' is not a step of saga '" + saga.name() +
+                    "'; expected one of " + list_names(names));
+      } else if (it->second == i) {
+        v.error(c, step, "after", j, "names the step itself; a step cannot wait for itself");
+      } else {
+        boost::add_edge(it->second, i, g);
+      }
+    }
+  }
+  return g;
+}
+
+// Walks from `start` along edges inside its strongly connected component until a step repeats:
+// that closed walk is a cycle. Returns "a -> b -> c -> a".
+std::string describe_cycle(const Graph& g, const std::vector<int>& component, int start,
+                           const Saga& saga) {
+  std::vector<int> path{start};
+  std::vector<int> position(boost::num_vertices(g), -1);
+  position[start] = 0;
+  int at = start;
+  while (true) {
+    int next = -1;
+    for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
+      const int target = static_cast<int>(boost::target(*e, g));
+      if (component[target] == component[start]) {
+        next = target;
+        break;
+      }
+    }
+    if (next < 0) return saga.step(start).name();  // cannot happen in a non-trivial component
+    if (position[next] >= 0) {
+      std::string text;
+      for (std::size_t k = position[next]; k < path.size(); ++k) {
+        text += saga.step(path[k]).name() + " -> ";
+      }
+      return text + saga.step(next).name();
+    }
+    position[next] = static_cast<int>(path.size());
+    path.push_back(next);
+    at = next;
+  }
+}
+
+// Reports each cycle once; returns whether the graph is acyclic.
+bool acyclic(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g) {
+  std::vector<int> component(boost::num_vertices(g));
+  const int count = boost::strong_components(g, component.data());
+  std::vector<int> size(count, 0);
+  for (int c : component) ++size[c];
+  std::vector<bool> reported(count, false);
+  bool ok = true;
+  for (int i = 0; i < static_cast<int>(component.size()); ++i) {
+    if (size[component[i]] < 2 || reported[component[i]]) continue;
+    reported[component[i]] = true;
+    ok = false;
+    const FieldCursor c = at.nested(saga, "step", i);
+    v.error(c, saga.step(i), "after", 0,
+            "the steps form a cycle: " + describe_cycle(g, component, i, saga) +
+                "; expected a DAG (each step after steps that can finish before it)");
+  }
+  return ok;
+}
+
+// In topological order: the pivot (if any) on the path to each step, and the retriable step
+// (if any) before it.
+void kind_order(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g) {
+  std::vector<std::size_t> order;
+  boost::topological_sort(g, std::back_inserter(order));
+  const int n = static_cast<int>(boost::num_vertices(g));
+  std::vector<int> pivot_before(n, -1);      // a pivot strictly before the step on some path
+  std::vector<int> retriable_before(n, -1);  // a retriable step strictly before it
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const int i = static_cast<int>(*it);
+    const Step& step = saga.step(i);
+    const FieldCursor c = at.nested(saga, "step", i);
+    if (step.kind() == Step::PIVOT && pivot_before[i] >= 0) {
+      v.error(c, step, "kind", -1,
+              "PIVOT step '" + step.name() + "' comes after PIVOT step '" +
+                  saga.step(pivot_before[i]).name() +
+                  "'; expected at most one pivot on any path through the saga");
+    } else if (step.kind() == Step::COMPENSATABLE && pivot_before[i] >= 0) {
+      v.error(c, step, "kind", -1,
+              "COMPENSATABLE step '" + step.name() + "' comes after PIVOT step '" +
+                  saga.step(pivot_before[i]).name() +
+                  "'; expected RETRIABLE: once the pivot succeeds the saga cannot be undone");
+    } else if (step.kind() == Step::COMPENSATABLE && retriable_before[i] >= 0) {
+      v.error(c, step, "kind", -1,
+              "COMPENSATABLE step '" + step.name() + "' comes after RETRIABLE step '" +
+                  saga.step(retriable_before[i]).name() +
+                  "', which cannot be undone; expected compensatable steps first");
+    }
+    const int pivot_here = step.kind() == Step::PIVOT ? i : pivot_before[i];
+    const int retriable_here = step.kind() == Step::RETRIABLE ? i : retriable_before[i];
+    for (auto [e, end] = boost::out_edges(i, g); e != end; ++e) {
+      const auto next = boost::target(*e, g);
+      if (pivot_before[next] < 0) pivot_before[next] = pivot_here;
+      if (retriable_before[next] < 0) retriable_before[next] = retriable_here;
+    }
+  }
+}
+
+}  // namespace
+
+void validate_sagas(Validation& v, const FieldCursor& root, const Scenario& s) {
+  v.size_limit(root, s, "saga", s.saga_size(), kMaxSagas);
+  std::map<std::string, int> seen;
+  for (int i = 0; i < s.saga_size() && i < kMaxSagas; ++i) {
+    const Saga& saga = s.saga(i);
+    const FieldCursor c = root.nested(s, "saga", i);
+    v.unique_name(seen, c, saga, "name", saga.name(), "saga");
+    v.sagas.insert(saga.name());
+    if (saga.step_size() == 0) {
+      v.error(c, saga, "step", -1, "is empty; expected at least one step");
+    }
+    v.size_limit(c, saga, "step", saga.step_size(), kMaxSteps);
+    if (saga.has_deadline_s() && saga.deadline_s() <= 0) {
+      v.error(c, saga, "deadline_s", -1,
+              "is " + format_number(saga.deadline_s()) + "; expected a duration in seconds > 0");
+    } else if (saga.has_deadline_s()) {
+      v.seconds(c, saga, "deadline_s", saga.deadline_s());
+    }
+    const auto index = steps(v, c, saga);
+    const Graph g = build_graph(v, c, saga, index);
+    if (acyclic(v, c, saga, g)) kind_order(v, c, saga, g);
+  }
+}
+
+}  // namespace txsim::scenario

@@ -1,0 +1,185 @@
+// Validation of `protocol` and `workload`: known nodes and sagas, rates and counts in range,
+// the upload kind mix summing to 1, and arrivals that stop.
+#include <cmath>
+
+#include "core/scenario/validation.h"
+
+namespace txsim::scenario {
+namespace {
+
+using google::protobuf::Message;
+
+void known_node(Validation& v, const FieldCursor& at, const Message& parent,
+                const std::string& field, const std::string& node, bool required) {
+  if (node.empty()) {
+    if (required) v.error(at, parent, field, -1, "is missing; expected a node name");
+    return;
+  }
+  if (!v.nodes.count(node)) {
+    v.error(at, parent, field, -1,
+            "'" + node + "' is not a node; expected one of " + list_names(v.nodes));
+  }
+}
+
+void known_saga(Validation& v, const FieldCursor& at, const Message& parent,
+                const std::string& field, const std::string& saga, const std::string& why) {
+  if (!v.sagas.count(saga)) {
+    v.error(at, parent, field, -1,
+            (saga.empty() ? std::string("is missing") : "'" + saga + "' is not a saga") + why +
+                "; expected one of " + list_names(v.sagas));
+  }
+}
+
+// Arrivals without a count stop only at stop.arrivals_s; without either they never stop.
+void bounded(Validation& v, const FieldCursor& at, const Message& parent, bool has_count,
+             const Scenario& s) {
+  if (!has_count && s.stop().arrivals_s() == 0) {
+    v.error(at, parent, "count", -1,
+            "is unset and stop.arrivals_s is 0, so arrivals would never stop; expected a count "
+            "or stop { arrivals_s: ... }");
+  }
+}
+
+void open_queues(Validation& v, const FieldCursor& at, const Workload& w) {
+  std::map<std::string, int> seen;
+  for (int i = 0; i < w.open_queue_size(); ++i) {
+    const auto& q = w.open_queue(i);
+    const FieldCursor c = at.nested(w, "open_queue", i);
+    v.unique_name(seen, c, q, "name", q.name(), "station");
+    for (const char* field : {"arrival_rate_per_ms", "service_rate_per_ms"}) {
+      const double value = std::string(field) == "arrival_rate_per_ms" ? q.arrival_rate_per_ms()
+                                                                        : q.service_rate_per_ms();
+      if (!(std::isfinite(value) && value > 0 && value <= 1e9)) {
+        v.error(c, q, field, -1,
+                "is " + format_number(value) +
+                    "; expected a rate per simulated millisecond in (0, 1e9]");
+      }
+    }
+    if (q.has_servers()) v.count(c, q, "servers", q.servers(), 1, 100'000, "servers");
+    v.count(c, q, "customers", q.customers(), 1, kMaxCount, "customers");
+    if (q.has_theory_tolerance() && !(q.theory_tolerance() > 0 && q.theory_tolerance() <= 1)) {
+      v.error(c, q, "theory_tolerance", -1,
+              "is " + format_number(q.theory_tolerance()) + "; expected a fraction in (0, 1]");
+    }
+  }
+}
+
+void uploads(Validation& v, const FieldCursor& at, const Workload& w, const Scenario& s) {
+  if (!w.has_uploads()) return;
+  const UploadWorkload& u = w.uploads();
+  const FieldCursor c = at.nested(w, "uploads");
+  v.rate_per_s(c, u, "rate_per_s", u.rate_per_s());
+  if (u.has_count()) v.count(c, u, "count", u.count(), 1, kMaxCount, "uploads");
+  bounded(v, c, u, u.has_count(), s);
+  const KindMix& mix = u.kind_mix();
+  const FieldCursor m = c.nested(u, "kind_mix");
+  const bool fractions_ok = v.probability(m, mix, "live", mix.live()) &
+                            v.probability(m, mix, "video", mix.video()) &
+                            v.probability(m, mix, "shorts", mix.shorts());
+  const double sum = mix.live() + mix.video() + mix.shorts();
+  if (fractions_ok && std::abs(sum - 1) > 1e-9) {
+    v.error(c, u, "kind_mix", -1,
+            "live + video + shorts sums to " + format_number(sum) + "; expected 1");
+  }
+  const struct {
+    const char* field;
+    double weight;
+    const std::string& saga;
+    const char* fallback;
+  } kinds[] = {{"live_saga", mix.live(), u.live_saga(), "upload-live"},
+               {"video_saga", mix.video(), u.video_saga(), "upload-video"},
+               {"shorts_saga", mix.shorts(), u.shorts_saga(), "upload-shorts"}};
+  for (const auto& kind : kinds) {
+    if (kind.weight <= 0 && kind.saga.empty()) continue;
+    const std::string saga = kind.saga.empty() ? kind.fallback : kind.saga;
+    if (!v.sagas.count(saga)) {
+      v.error(c, u, kind.field, -1,
+              "'" + saga + "'" + (kind.saga.empty() ? " (the default)" : "") +
+                  " is not a saga; expected one of " + list_names(v.sagas));
+    }
+  }
+}
+
+void transfers(Validation& v, const FieldCursor& at, const Workload& w, const Scenario& s) {
+  if (!w.has_transfers()) return;
+  const TransferWorkload& t = w.transfers();
+  const FieldCursor c = at.nested(w, "transfers");
+  v.rate_per_s(c, t, "rate_per_s", t.rate_per_s());
+  if (t.has_count()) v.count(c, t, "count", t.count(), 1, kMaxCount, "transfers");
+  bounded(v, c, t, t.has_count(), s);
+  known_saga(v, c, t, "saga", t.saga(), "");
+  if (t.has_keys_per_participant()) {
+    v.count(c, t, "keys_per_participant", t.keys_per_participant(), 1, 100'000'000, "keys");
+  }
+  if (t.has_zipf_exponent()) {
+    v.in_range(c, t, "zipf_exponent", t.zipf_exponent(), 0, 10, "a Zipf exponent in [0, 10]");
+  }
+}
+
+void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, const Scenario& s) {
+  for (int i = 0; i < w.saga_arrivals_size(); ++i) {
+    const SagaArrivals& a = w.saga_arrivals(i);
+    const FieldCursor c = at.nested(w, "saga_arrivals", i);
+    known_saga(v, c, a, "saga", a.saga(), "");
+    v.rate_per_s(c, a, "rate_per_s", a.rate_per_s());
+    if (a.has_count()) v.count(c, a, "count", a.count(), 1, kMaxCount, "sagas");
+    bounded(v, c, a, a.has_count(), s);
+  }
+}
+
+}  // namespace
+
+void validate_protocol(Validation& v, const FieldCursor& root, const Scenario& s) {
+  const Protocol& p = s.protocol();
+  const FieldCursor at = root.nested(s, "protocol");
+  switch (p.kind_case()) {
+    case Protocol::kSagaOrchestration:
+    case Protocol::KIND_NOT_SET: {
+      if (s.saga_size() == 0) break;
+      const auto& o = p.saga_orchestration();
+      const FieldCursor c = at.nested(p, "saga_orchestration");
+      const std::string node = o.orchestrator_node().empty() ? "orchestrator" : o.orchestrator_node();
+      if (!v.nodes.count(node)) {
+        const std::string message =
+            "'" + node + "'" + (o.orchestrator_node().empty() ? " (the default)" : "") +
+            " is not a node; expected the orchestrator's node, one of " + list_names(v.nodes);
+        if (p.has_saga_orchestration()) {
+          v.error(c, o, "orchestrator_node", -1, message);
+        } else {
+          v.error(root, s, "protocol", -1,
+                  "is unset, so sagas run under saga_orchestration with orchestrator_node " +
+                      message);
+        }
+      }
+      if (o.has_recovery_interval_s()) {
+        v.in_range(c, o, "recovery_interval_s", o.recovery_interval_s(), 1e-6, kMaxSeconds,
+                   "a period in seconds in (0, 1e6]");
+      }
+      break;
+    }
+    case Protocol::kSagaChoreography: {
+      const FieldCursor c = at.nested(p, "saga_choreography");
+      known_node(v, c, p.saga_choreography(), "broker_node", p.saga_choreography().broker_node(),
+                 false);
+      break;
+    }
+    case Protocol::kTwoPhaseCommit: {
+      const auto& t = p.two_phase_commit();
+      const FieldCursor c = at.nested(p, "two_phase_commit");
+      known_node(v, c, t, "coordinator_node", t.coordinator_node(), true);
+      if (t.has_vote_timeout_ms()) v.milliseconds(c, t, "vote_timeout_ms", t.vote_timeout_ms(), true);
+      break;
+    }
+  }
+}
+
+void validate_workload(Validation& v, const FieldCursor& root, const Scenario& s) {
+  const Workload& w = s.workload();
+  const FieldCursor at = root.nested(s, "workload");
+  open_queues(v, at, w);
+  uploads(v, at, w, s);
+  transfers(v, at, w, s);
+  saga_arrivals(v, at, w, s);
+}
+
+}  // namespace txsim::scenario

@@ -1,0 +1,249 @@
+// Semantic validation: each kind of mistake is reported once, at the position of the field that
+// holds it (line:col derived from the input text), with the field path and what was expected.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdio>
+
+#include "tests/core/scenario/scenario_test_util.h"
+
+namespace txsim::scenario::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Asserts that `text` has exactly one problem, at field `path`, written where `needle` (first
+// after `from`) is, and that its message contains `says`.
+void expect_error(const std::string& text, const std::string& path, const std::string& needle,
+                  const std::string& says, const std::string& from = "") {
+  const Diagnostic d = only_diagnostic(text);
+  const auto [line, column] = position_of(text, needle, from);
+  EXPECT_EQ(d.file, "test.textproto");
+  EXPECT_EQ(d.field, path);
+  EXPECT_EQ(d.line, line) << d.to_string();
+  EXPECT_EQ(d.column, column) << d.to_string();
+  EXPECT_THAT(d.message, HasSubstr(says));
+}
+
+TEST(ScenarioValidate, ValidSagaScenarioHasNoDiagnostics) {
+  EXPECT_TRUE(diagnostics_of(kValidSaga).empty());
+}
+
+TEST(ScenarioValidate, ProbabilityAboveOneIsRejectedAtItsField) {
+  const std::string text =
+      std::string(kValidSaga) + "faults { random { message_loss_probability: 1.5 } }\n";
+  expect_error(text, "faults.random.message_loss_probability", "message_loss_probability",
+               "is 1.5; expected a probability in [0, 1]");
+}
+
+TEST(ScenarioValidate, NegativeProbabilityIsRejected) {
+  const std::string text = replace(kValidSaga, "topology {",
+                                   "topology {\n  link { from: \"n1\" to: \"*\" loss_probability: -0.1 }");
+  expect_error(text, "topology.link[0].loss_probability", "loss_probability", "is -0.1");
+}
+
+TEST(ScenarioValidate, NegativeDurationIsRejected) {
+  const std::string text = std::string(kValidSaga) +
+                           "faults { at { time_s: 5 crash { node: \"n1\" downtime_s: -2 } } }\n";
+  expect_error(text, "faults.at[0].crash.downtime_s", "downtime_s",
+               "is -2; expected a duration in simulated seconds");
+}
+
+TEST(ScenarioValidate, NanDurationIsRejected) {
+  const std::string text = replace(kValidSaga, "arrivals_s: 10", "arrivals_s: nan");
+  expect_error(text, "stop.arrivals_s", "arrivals_s", "is nan");
+}
+
+TEST(ScenarioValidate, AbsurdCountIsRejectedWithTheLimit) {
+  const std::string text =
+      replace(kValidSaga, "rate_per_s: 10", "rate_per_s: 10 count: 99999999999");
+  expect_error(text, "workload.uploads.count", "count:", "expected 1 to 1000000000 uploads");
+}
+
+TEST(ScenarioValidate, AbsurdRateIsRejected) {
+  const std::string text = replace(kValidSaga, "rate_per_s: 10", "rate_per_s: 1e12");
+  expect_error(text, "workload.uploads.rate_per_s", "rate_per_s", "(0, 1e7]");
+}
+
+TEST(ScenarioValidate, UnknownServiceInStepIsNamed) {
+  const std::string text = replace(kValidSaga, "step { name: \"b\" service: \"s1\"",
+                                   "step { name: \"b\" service: \"s9\"");
+  expect_error(text, "saga[0].step[1].service", "service: \"s9\"",
+               "'s9' is not a service; expected one of 's1'");
+}
+
+TEST(ScenarioValidate, UnknownPluginTypeIsRejected) {
+  const std::string text = replace(kValidSaga, "type: \"test.svc\"", "type: \"test.nope\"");
+  expect_error(text, "service[0].type", "type:",
+               "'test.nope' is not a registered service type; expected one of 'test.needs_size', "
+               "'test.svc'");
+}
+
+TEST(ScenarioValidate, UnknownPluginParameterIsRejected) {
+  const std::string text = replace(kValidSaga, "node: \"n1\" }",
+                                   "node: \"n1\" param { key: \"colour\" value: \"red\" } }");
+  expect_error(text, "service[0].param[0].key", "key:",
+               "'colour' is not a parameter of service type 'test.svc'");
+}
+
+TEST(ScenarioValidate, IllTypedPluginParameterIsRejected) {
+  const std::string text =
+      replace(kValidSaga, "node: \"n1\" }",
+              "node: \"n1\" param { key: \"reject_probability\" value: \"often\" } }");
+  expect_error(text, "service[0].param[0].value", "value:",
+               "is 'often'; expected a number in [0, 1]");
+}
+
+TEST(ScenarioValidate, EnumPluginParameterListsAllowedValues) {
+  const std::string text = replace(kValidSaga, "node: \"n1\" }",
+                                   "node: \"n1\" param { key: \"mode\" value: \"medium\" } }");
+  expect_error(text, "service[0].param[0].value", "value:", "expected one of fast, slow");
+}
+
+TEST(ScenarioValidate, MissingRequiredPluginParameterIsRejected) {
+  const std::string text = replace(kValidSaga, "type: \"test.svc\"", "type: \"test.needs_size\"");
+  expect_error(text, "service[0].param", "service {", "lacks required parameter 'size'");
+}
+
+TEST(ScenarioValidate, DuplicateNodeNameNamesTheFirstLine) {
+  const std::string text = replace(kValidSaga, "node { name: \"n1\" }",
+                                   "node { name: \"n1\" }\n  node { name: \"n1\" region: \"r\" }");
+  const int first_line = position_of(text, "\"n1\"").first;
+  expect_error(text, "topology.node[2].name", "name: \"n1\" region",
+               "used twice (first on line " + std::to_string(first_line) + ")");
+}
+
+TEST(ScenarioValidate, SagaCycleNamesEveryStepOnIt) {
+  const std::string text = replace(kValidSaga, "compensation: \"undo_a\"",
+                                   "compensation: \"undo_a\" after: \"c\"");
+  // a -> b -> c -> a: every step is on the cycle; reported at step a's first `after`.
+  expect_error(text, "saga[0].step[0].after[0]", "after: \"c\"",
+               "the steps form a cycle: a -> b -> c -> a");
+}
+
+TEST(ScenarioValidate, StepAfterItselfIsRejected) {
+  const std::string text = replace(kValidSaga, "kind: PIVOT after: \"a\"", "kind: PIVOT after: \"b\"");
+  expect_error(text, "saga[0].step[1].after[0]", "after: \"b\"", "names the step itself");
+}
+
+TEST(ScenarioValidate, AfterUnknownStepIsRejected) {
+  const std::string text = replace(kValidSaga, "kind: PIVOT after: \"a\"", "kind: PIVOT after: \"zz\"");
+  expect_error(text, "saga[0].step[1].after[0]", "after: \"zz\"",
+               "'zz' is not a step of saga 'upload-video'");
+}
+
+TEST(ScenarioValidate, CompensatableStepWithoutCompensationIsRejected) {
+  const std::string text = replace(kValidSaga, " compensation: \"undo_a\"", "");
+  expect_error(text, "saga[0].step[0].compensation", "step { name: \"a\"",
+               "is missing for COMPENSATABLE step 'a'");
+}
+
+TEST(ScenarioValidate, CompensatableStepAfterPivotIsRejected) {
+  const std::string text = replace(kValidSaga, "kind: RETRIABLE after: \"b\"",
+                                   "compensation: \"undo_c\" after: \"b\"");
+  // Step c has no kind: written, so the error points at the step itself.
+  expect_error(text, "saga[0].step[2].kind", "step { name: \"c\"",
+               "COMPENSATABLE step 'c' comes after PIVOT step 'b'");
+}
+
+TEST(ScenarioValidate, TwoPivotsOnOnePathAreRejected) {
+  const std::string text = replace(kValidSaga, "kind: RETRIABLE", "kind: PIVOT");
+  expect_error(text, "saga[0].step[2].kind", "kind: PIVOT after: \"b\"",
+               "PIVOT step 'c' comes after PIVOT step 'b'");
+}
+
+TEST(ScenarioValidate, PivotsOnParallelBranchesAreAllowed) {
+  // b and c both follow a directly: no path holds two pivots.
+  const std::string text = replace(kValidSaga, "kind: RETRIABLE after: \"b\"",
+                                   "kind: PIVOT after: \"a\"");
+  EXPECT_TRUE(diagnostics_of(text).empty());
+}
+
+TEST(ScenarioValidate, PivotWithCompensationIsRejected) {
+  const std::string text =
+      replace(kValidSaga, "kind: PIVOT after: \"a\"", "kind: PIVOT compensation: \"x\" after: \"a\"");
+  expect_error(text, "saga[0].step[1].compensation", "compensation: \"x\"",
+               "is set on PIVOT step 'b'");
+}
+
+TEST(ScenarioValidate, KindMixNotSummingToOneSaysWhatItSumsTo) {
+  const std::string text = replace(kValidSaga, "kind_mix { video: 1 }",
+                                   "kind_mix { video: 0.5 live: 0.2 } live_saga: \"upload-video\"");
+  expect_error(text, "workload.uploads.kind_mix", "kind_mix", "sums to 0.7; expected 1");
+}
+
+TEST(ScenarioValidate, MissingLatencyMatrixFileIsRejected) {
+  const std::string text = replace(kValidSaga, "topology {",
+                                   "topology {\n  latency_matrix_csv: \"no-such-file.csv\"");
+  expect_error(text, "topology.latency_matrix_csv", "latency_matrix_csv", "does not exist");
+}
+
+TEST(ScenarioValidate, FaultNamingUnknownNodeIsRejected) {
+  const std::string text = std::string(kValidSaga) +
+                           "faults { at { time_s: 5 partition { side_a: \"n1\" side_b: \"east\" } } }\n";
+  // Elements of a repeated scalar field are reported where the field name is written.
+  expect_error(text, "faults.at[0].partition.side_b[0]", "side_b", "'east' is unknown");
+}
+
+TEST(ScenarioValidate, FaultMayNameADeclaredGroup) {
+  const std::string text = replace(kValidSaga, "topology {",
+                                   "topology {\n  group { name: \"east\" member: \"n1\" }") +
+                           "faults { at { time_s: 5 partition { side_a: \"east\" side_b: \"*\" } } }\n";
+  EXPECT_TRUE(diagnostics_of(text).empty());
+}
+
+TEST(ScenarioValidate, UnknownOrchestratorNodeIsRejected) {
+  const std::string text = std::string(kValidSaga) +
+                           "protocol { saga_orchestration { orchestrator_node: \"boss\" } }\n";
+  expect_error(text, "protocol.saga_orchestration.orchestrator_node", "orchestrator_node",
+               "'boss' is not a node");
+}
+
+TEST(ScenarioValidate, UnboundedArrivalsAreRejected) {
+  const std::string text = replace(kValidSaga, "stop { arrivals_s: 10 }\n", "");
+  expect_error(text, "workload.uploads.count", "uploads", "arrivals would never stop");
+}
+
+TEST(ScenarioValidate, UnknownEnumNumberIsRejected) {
+  const std::string text = replace(kValidSaga, "name: \"upload-video\"",
+                                   "name: \"upload-video\" checkpoint: 7");
+  expect_error(text, "saga[0].checkpoint", "checkpoint", "is 7; expected one of EVERY_STAGE, NONE");
+}
+
+TEST(ScenarioValidate, UnknownCheckNameIsRejected) {
+  const std::string text = std::string(kValidSaga) + "checks { run: \"saga_atomicty\" }\n";
+  expect_error(text, "checks.run[0]", "run:", "is not a registered check");
+}
+
+TEST(ScenarioValidate, ReadersWithoutReplicasAreRejected) {
+  const std::string text = std::string(kValidSaga) +
+                           "cqrs { projection { name: \"feed\" type: \"feed.join\" } "
+                           "readers { sessions: 10 rate_per_s: 1 } }\n";
+  expect_error(text, "cqrs.readers.sessions", "sessions", "cqrs has no replica");
+}
+
+TEST(ScenarioValidate, EveryProblemIsReportedSortedByPosition) {
+  const std::string text = replace(replace(kValidSaga, "arrivals_s: 10", "arrivals_s: -1"),
+                                   "type: \"test.svc\"", "type: \"nope\"") +
+                           "faults { random { message_duplication_probability: 2 } }\n";
+  const auto all = diagnostics_of(text);
+  std::string listing;
+  for (const auto& d : all) listing += d.to_string() + "\n";
+  ASSERT_EQ(all.size(), 3u) << listing;
+  EXPECT_EQ(all[0].field, "stop.arrivals_s");
+  EXPECT_EQ(all[1].field, "service[0].type");
+  EXPECT_EQ(all[2].field, "faults.random.message_duplication_probability");
+}
+
+// Random probabilities: validation accepts exactly the values in [0, 1].
+RC_GTEST_PROP(ScenarioValidateProperty, ProbabilityAcceptedIffInUnitInterval, ()) {
+  const double p = *rc::gen::map(rc::gen::inRange(-2000, 3000), [](int k) { return k / 1000.0; });
+  char line[96];
+  std::snprintf(line, sizeof line, "faults { random { message_loss_probability: %.3f } }\n", p);
+  const auto all = diagnostics_of(std::string(kValidSaga) + line);
+  RC_ASSERT(all.empty() == (p >= 0 && p <= 1));
+}
+
+}  // namespace
+}  // namespace txsim::scenario::testing
