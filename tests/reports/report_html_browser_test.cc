@@ -84,6 +84,10 @@ TEST(ReportHtmlInBrowser, LoadsWithoutConsoleMessagesAndRendersEveryChart) {
   // SVG drawn by Vega (class "marks"), plus the inline saga diagram.
   EXPECT_NE(dom.find("charts: rendered (4)"), std::string::npos);
   EXPECT_EQ(count(dom, "class=\"marks\""), 4u);
+  // Each chart has a drawing area (a width of 0 renders nothing visible).
+  EXPECT_EQ(count(dom, "class=\"marks\" width=\"0\""), 0u);
+  // Every chart drew data marks: bars (rect paths) or lines.
+  EXPECT_GE(count(dom, "role-mark"), 4u);
   EXPECT_NE(dom.find("id=\"saga-svg\""), std::string::npos);
   fs::remove_all(dir);
 }
