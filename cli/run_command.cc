@@ -41,24 +41,25 @@ int run_command(const std::vector<std::string>& args) {
       "usage: txsim run FILE [options]\n\n"
       "Runs a scenario and prints a one-screen summary of its report.\n"
       "Exit codes: 0 all checks passed, 1 a check failed, 2 usage or scenario error (also a\n"
-      "feature the runner does not implement yet), 3 internal error.\n\noptions");
+      "feature the runner does not implement yet), 3 internal error.\n\noptions",
+      100, 50);
   std::string format = "text";
   std::string out_dir;
   std::string trace_path;
   std::string trace_json_path;
   options.add_options()
       ("help,h", "show this help")
-      ("seed", po::value<std::uint64_t>(), "root seed (overrides the scenario's seed)")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "PATH=VALUE: override one field, e.g. --set workload.uploads.count=5000 or\n"
-       "--set saga[upload-video].checkpoint=NONE (repeatable; see docs/scenarios.md)")
-      ("format", po::value<std::string>(&format)->default_value("text"),
+      ("seed", po::value<std::uint64_t>()->value_name("N"), "root seed (overrides the scenario's seed)")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
+       "override one field (repeatable), e.g. workload.uploads.count=5000 or "
+       "saga[upload-video].checkpoint=NONE; syntax in docs/scenarios.md")
+      ("format", po::value<std::string>(&format)->default_value("text")->value_name("FORMAT"),
        "stdout format: text (one-screen summary) or json (the full report)")
-      ("out", po::value<std::string>(&out_dir),
+      ("out", po::value<std::string>(&out_dir)->value_name("DIR"),
        "also write report.json, report.md, report.html, timeseries.csv and saga diagrams into DIR")
-      ("trace", po::value<std::string>(&trace_path),
+      ("trace", po::value<std::string>(&trace_path)->value_name("FILE"),
        "write every executed event to FILE (length-delimited protobuf, proto/txsim/trace.proto)")
-      ("trace-json", po::value<std::string>(&trace_json_path),
+      ("trace-json", po::value<std::string>(&trace_json_path)->value_name("FILE"),
        "write the timeline to FILE as Chrome Trace Event JSON (Perfetto, chrome://tracing); "
        "at most 100000 events");
   po::options_description hidden;

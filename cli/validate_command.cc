@@ -16,11 +16,12 @@ int validate_command(const std::vector<std::string>& args) {
       "Checks scenario files without running them: syntax, field values, references between\n"
       "fields, plugin types and parameters. Prints 'FILE: ok' for each valid file and every\n"
       "problem as file:line:col: field.path: what was found; what was expected.\n"
-      "Exit codes: 0 all valid, 2 a file is invalid or a usage error.\n\noptions");
+      "Exit codes: 0 all valid, 2 a file is invalid or a usage error.\n\noptions",
+      100, 50);
   options.add_options()
       ("help,h", "show this help")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "PATH=VALUE: override one field before validating (repeatable; see txsim run --help)");
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
+       "override one field before validating (repeatable; syntax in docs/scenarios.md)");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
   po::options_description all;

@@ -31,7 +31,8 @@ using scenario::ParamType;
 using scenario::PluginKind;
 using scenario::PluginSpec;
 
-/// Parameter constructors. An empty default means the parameter is required.
+/// Parameter constructors. An empty default makes a bool, number or enum parameter required (a
+/// scenario must set it); a string parameter with an empty default is optional.
 ParamSpec bool_param(std::string name, bool default_value, std::string description);
 ParamSpec int_param(std::string name, std::string default_value, double min, double max,
                     std::string description);

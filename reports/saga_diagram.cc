@@ -33,7 +33,7 @@ std::string quoted(const std::string& text) {
 std::string step_label(const saga::StepVertex& step) {
   std::string label = quoted(step.name);
   label.pop_back();
-  label += "\\n" + step.action;
+  if (step.action != step.name) label += "\\n" + step.action;
   if (!step.compensation.empty()) label += "\\nundo: " + step.compensation;
   if (step.kind == scenario::Step::PIVOT) label += "\\n(pivot)";
   if (step.kind == scenario::Step::RETRIABLE) label += "\\n(retriable)";

@@ -73,9 +73,11 @@ void uploads(Validation& v, const FieldCursor& at, const Workload& w, const Scen
   bounded(v, c, u, u.has_count(), s);
   const KindMix& mix = u.kind_mix();
   const FieldCursor m = c.nested(u, "kind_mix");
-  const bool fractions_ok = v.probability(m, mix, "live", mix.live()) &
-                            v.probability(m, mix, "video", mix.video()) &
-                            v.probability(m, mix, "shorts", mix.shorts());
+  // Check all three (each reports its own problem) before judging the sum.
+  const bool live_ok = v.probability(m, mix, "live", mix.live());
+  const bool video_ok = v.probability(m, mix, "video", mix.video());
+  const bool shorts_ok = v.probability(m, mix, "shorts", mix.shorts());
+  const bool fractions_ok = live_ok && video_ok && shorts_ok;
   const double sum = mix.live() + mix.video() + mix.shorts();
   if (fractions_ok && std::abs(sum - 1) > 1e-9) {
     v.error(c, u, "kind_mix", -1,

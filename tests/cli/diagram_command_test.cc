@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -47,8 +48,10 @@ struct Result {
 class TxsimCli : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The pid keeps concurrent runs of this binary (several worktrees) apart.
     dir_ = fs::temp_directory_path() /
-           ("txsim-cli-test-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("txsim-diagram-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "s.textproto") << kScenario;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 #include "reports/html_report.h"
 #include "tests/reports/test_reports.h"
@@ -48,9 +49,9 @@ TEST(ReportHtmlInBrowser, LoadsWithoutConsoleMessagesAndRendersEveryChart) {
     GTEST_SKIP() << "chromium is not installed (apt-get install chromium); report.html was not "
                     "checked in a browser";
   }
-  const fs::path dir = fs::temp_directory_path() /
-                       ("txsim-html-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                        std::to_string(std::hash<std::string>{}(fs::current_path().string())));
+  // The pid keeps concurrent runs of this binary (several worktrees) apart.
+  const fs::path dir =
+      fs::temp_directory_path() / ("txsim-html-browser-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "profile");
   const fs::path page = dir / "report.html";

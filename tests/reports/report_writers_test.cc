@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <unistd.h>
 
 #include "tests/reports/test_reports.h"
 
@@ -59,7 +60,9 @@ TEST(Markdown, LinksTheHtmlReportAndTheDiagrams) {
 }
 
 TEST(WriteReportFiles, WritesEveryFileAndOneSvgPerSaga) {
-  const auto dir = std::filesystem::temp_directory_path() / "txsim-write-report-files-test";
+  // The pid keeps concurrent runs of this binary (several worktrees) apart.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("txsim-write-report-files-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const auto written =
       write_report_files(testing::sample_report(), dir.string(), {{"a", "<svg>a</svg>"}});

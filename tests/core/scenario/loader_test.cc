@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -14,8 +16,16 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// A directory of this process only: test binaries of several worktrees may run at once.
+std::filesystem::path temp_dir() {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("txsim-loader-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 std::string temp_file(const std::string& name, const std::string& contents) {
-  const auto path = std::filesystem::temp_directory_path() / ("txsim-loader-test-" + name);
+  const auto path = temp_dir() / name;
   std::ofstream(path, std::ios::binary) << contents;
   return path.string();
 }
@@ -95,7 +105,7 @@ TEST(ScenarioLoader, NegativeValueForUnsignedIsASyntaxError) {
 }
 
 TEST(ScenarioLoader, RelativeMatrixPathResolvesAgainstTheScenarioDirectory) {
-  const auto dir = std::filesystem::temp_directory_path() / "txsim-loader-test-dir";
+  const auto dir = temp_dir() / "relative";
   std::filesystem::create_directories(dir / "data");
   std::ofstream(dir / "data" / "m.csv") << "from,to,average_latency_ms\n";
   const std::string text = replace(kValidSaga, "topology {",

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "tests/core/scenario/scenario_test_util.h"
 
@@ -243,6 +246,61 @@ RC_GTEST_PROP(ScenarioValidateProperty, ProbabilityAcceptedIffInUnitInterval, ()
   std::snprintf(line, sizeof line, "faults { random { message_loss_probability: %.3f } }\n", p);
   const auto all = diagnostics_of(std::string(kValidSaga) + line);
   RC_ASSERT(all.empty() == (p >= 0 && p <= 1));
+}
+
+}  // namespace
+}  // namespace txsim::scenario::testing
+
+namespace txsim::scenario::testing {
+namespace {
+
+// Random step graphs: validation reports a cycle exactly when the transitive closure (the
+// reference model, Floyd-Warshall) has a step that reaches itself, and every step it names on
+// the cycle is one that reaches itself.
+RC_GTEST_PROP(ScenarioValidateProperty, CycleReportedIffGraphHasOne, ()) {
+  const int n = *rc::gen::inRange(1, 8);
+  const auto edges = *rc::gen::container<std::vector<std::pair<int, int>>>(
+      rc::gen::pair(rc::gen::inRange(0, n), rc::gen::inRange(0, n)));
+  std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, false));
+  std::string steps;
+  std::vector<std::vector<int>> after(n);
+  for (const auto& [from, to] : edges) {
+    if (from == to) continue;  // a self reference is a different error
+    if (std::find(after[to].begin(), after[to].end(), from) != after[to].end()) continue;
+    after[to].push_back(from);
+    reach[from][to] = true;
+  }
+  for (int k = 0; k < n; ++k)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        if (reach[i][k] && reach[k][j]) reach[i][j] = true;
+  bool cyclic = false;
+  for (int i = 0; i < n; ++i) cyclic = cyclic || reach[i][i];
+  for (int i = 0; i < n; ++i) {
+    steps += "  step { name: \"s" + std::to_string(i) + "\" service: \"s1\" kind: RETRIABLE";
+    for (int a : after[i]) steps += " after: \"s" + std::to_string(a) + "\"";
+    steps += " }\n";
+  }
+  const std::string text = "name: \"g\"\nstop { arrivals_s: 1 }\ntopology { node { name: "
+                           "\"orchestrator\" } node { name: \"n1\" } }\n"
+                           "service { name: \"s1\" type: \"test.svc\" node: \"n1\" }\n"
+                           "saga {\n  name: \"upload-video\"\n" + steps + "}\n"
+                           "workload { uploads { rate_per_s: 1 kind_mix { video: 1 } } }\n";
+  const auto all = diagnostics_of(text);
+  bool reported = false;
+  for (const auto& d : all) {
+    const auto at = d.message.find("form a cycle: ");
+    RC_ASSERT(at != std::string::npos);  // no other kind of error in these scenarios
+    reported = true;
+    std::string cycle = d.message.substr(at + 14, d.message.find(';') - at - 14);
+    std::size_t pos = 0;
+    while ((pos = cycle.find('s', pos)) != std::string::npos) {
+      const int step = std::stoi(cycle.substr(pos + 1));
+      RC_ASSERT(reach[step][step]);
+      ++pos;
+    }
+  }
+  RC_ASSERT(reported == cyclic);
 }
 
 }  // namespace
