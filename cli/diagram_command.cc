@@ -8,6 +8,7 @@
 #include "core/scenario/loader.h"
 #include "plugins/registry.h"
 #include "core/txn/saga/saga_graph.h"
+#include "plugins/registry.h"
 #include "reports/saga_diagram.h"
 
 namespace po = boost::program_options;

@@ -161,6 +161,10 @@ figure.saga{margin:1em 0}figure.saga svg{max-width:100%;height:auto}
 constexpr const char* kChartScript = R"js(
 (function () {
   const data = JSON.parse(document.getElementById('txsim-chart-data').textContent);
+  // A fixed plot width from the page's width: vega-embed's wrapper is an inline block, so
+  // Vega-Lite's width "container" would measure 0 there. The margin leaves room for the axis
+  // titles and the legend.
+  const plotWidth = Math.max(420, Math.min(1000, document.body.clientWidth - 220));
   const status = document.getElementById('txsim-charts-status');
   const faultRules = data.faults.length === 0 ? [] : [{
     data: {values: data.faults},
@@ -171,7 +175,7 @@ constexpr const char* kChartScript = R"js(
   function timeChart(chart, title, yTitle) {
     const rows = data.series.filter(r => r.chart === chart);
     if (rows.length === 0) return null;
-    return {title: title, width: 'container', height: 220,
+    return {title: title, width: plotWidth, height: 220,
       layer: [{data: {values: rows}, mark: {type: 'line', interpolate: 'step-after'},
                encoding: {x: {field: 't', type: 'quantitative', title: 'simulated time (s)'},
                           y: {field: 'v', type: 'quantitative', title: yTitle},
@@ -183,7 +187,7 @@ constexpr const char* kChartScript = R"js(
   const names = [...new Set(data.histograms.map(r => r.name))];
   for (const name of names) {
     const rows = data.histograms.filter(r => r.name === name);
-    charts.push(['latency', {title: 'Latency distribution: ' + name, width: 'container',
+    charts.push(['latency', {title: 'Latency distribution: ' + name, width: plotWidth,
       height: 220, data: {values: rows}, mark: 'bar',
       encoding: {x: {field: 'lo', type: 'quantitative', bin: {binned: true},
                      title: 'latency (' + rows[0].unit + ')'},
@@ -198,7 +202,7 @@ constexpr const char* kChartScript = R"js(
       .filter(c => c !== 'outcomes' && c !== 'in_flight');
   for (const c of others) charts.push(['series-' + c, timeChart(c, c, c)]);
   if (data.faults.length > 0) {
-    charts.push(['faults', {title: 'Faults on the time axis', width: 'container', height: 140,
+    charts.push(['faults', {title: 'Faults on the time axis', width: plotWidth, height: 140,
       data: {values: data.faults}, mark: {type: 'bar', minBandSize: 2},
       encoding: {x: {field: 'start', type: 'quantitative', title: 'simulated time (s)'},
                  x2: {field: 'end'}, y: {field: 'target', type: 'nominal', title: null},

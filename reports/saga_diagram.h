@@ -3,7 +3,8 @@
 // The saga's step DAG (core/txn/saga/saga_graph.h) is copied into a drawing graph that also
 // holds the compensation edges, then written as DOT with boost::write_graphviz and custom
 // property writers:
-// - steps are nodes; compensatable steps are plain boxes, the pivot a double octagon,
+// - steps are nodes labelled with the step, its action (when it differs from the step name)
+//   and its compensation; compensatable steps are plain boxes, the pivot a double octagon,
 //   retriable steps rounded boxes (a legend cluster explains the marks);
 // - forward edges (u -> v: v runs after u) are solid;
 // - compensation edges are dashed and run in reverse: v -> u for every forward edge u -> v

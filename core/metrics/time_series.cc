@@ -19,6 +19,11 @@ void FixedIntervalSampler::add_probe(std::string name, Probe probe) {
   values_.emplace_back();
 }
 
+void FixedIntervalSampler::finish(std::int64_t end_ns) {
+  advance_to(end_ns + 1);
+  while (times_ns_.back() < end_ns) advance_to(next_ns_ + 1);
+}
+
 void FixedIntervalSampler::record_until(std::int64_t now_ns) {
   // The probes cannot change between two events, so one reading serves every instant skipped.
   std::vector<double> current(probes_.size());

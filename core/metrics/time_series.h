@@ -36,8 +36,9 @@ class FixedIntervalSampler {
   void advance_to(std::int64_t now_ns) {
     if (now_ns > next_ns_) record_until(now_ns);
   }
-  /// Records every sampling instant t <= end_ns (call once after the run).
-  void finish(std::int64_t end_ns) { advance_to(end_ns + 1); }
+  /// Records every sampling instant up to the first one at or after end_ns, so the last sample
+  /// holds the final values. Call once, after the run, when nothing changes any more.
+  void finish(std::int64_t end_ns);
 
   std::int64_t interval_ns() const { return interval_ns_; }
   const std::vector<std::int64_t>& times_ns() const { return times_ns_; }

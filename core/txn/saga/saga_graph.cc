@@ -41,7 +41,10 @@ SagaGraph build_saga_graph(const scenario::Saga& saga) {
     StepVertex vertex{step.name(), step.service(),
                       step.action().empty() ? step.name() : step.action(), step.compensation(),
                       step.kind()};
-    const StepId id = boost::add_vertex(std::move(vertex), g);
+    // add_vertex(property, g) trips a GCC 12 false -Wmaybe-uninitialized inside Boost's
+    // named-graph support; adding a bare vertex and then setting its bundle does not.
+    const StepId id = boost::add_vertex(g);
+    g[id] = std::move(vertex);
     if (!by_name.emplace(step.name(), id).second) {
       fail(saga, "two steps are named '" + step.name() + "'");
     }

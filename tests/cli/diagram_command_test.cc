@@ -1,0 +1,144 @@
+// `txsim diagram` and `txsim run --trace-json` end to end: exit codes, messages and files.
+#include <gtest/gtest.h>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two sagas; an open queue keeps the scenario runnable by every version of the validator.
+constexpr const char* kScenario = R"pb(
+name: "two-sagas"
+topology {
+  node { name: "n1" }
+  node { name: "orchestrator" }
+}
+service { name: "ingest-video" type: "upload.ingest" node: "n1" }
+service { name: "publish" type: "upload.publish" node: "n1" }
+saga {
+  name: "first"
+  step { name: "store" service: "ingest-video" compensation: "delete" }
+  step { name: "publish" service: "publish" kind: PIVOT after: "store" }
+}
+saga {
+  name: "second"
+  step { name: "store" service: "ingest-video" compensation: "delete" }
+}
+workload {
+  open_queue { name: "q" arrival_rate_per_ms: 0.5 service_rate_per_ms: 1 customers: 300 }
+}
+)pb";
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+class TxsimCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // The pid keeps concurrent runs of this binary (several worktrees) apart.
+    dir_ = fs::temp_directory_path() /
+           ("txsim-diagram-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "s.textproto") << kScenario;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  Result txsim(const std::string& args) const {
+    const std::string command = std::string(TXSIM_BINARY) + " " + args + " > " +
+                                (dir_ / "out").string() + " 2> " + (dir_ / "err").string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(dir_ / "out"), read(dir_ / "err")};
+  }
+
+  std::string scenario() const { return (dir_ / "s.textproto").string(); }
+  fs::path dir_;
+};
+
+TEST_F(TxsimCli, UnknownSagaExitsTwoListingTheKnownSagas) {
+  const auto r = txsim("diagram " + scenario() + " --saga nope");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no saga named 'nope'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("known sagas: first, second"), std::string::npos) << r.err;
+}
+
+TEST_F(TxsimCli, SeveralSagasWithoutSagaOptionExitsTwo) {
+  const auto r = txsim("diagram " + scenario());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("choose one with --saga: first, second"), std::string::npos) << r.err;
+}
+
+TEST_F(TxsimCli, MissingFileAndBadFormatExitTwo) {
+  EXPECT_EQ(txsim("diagram " + (dir_ / "missing.textproto").string()).exit_code, 2);
+  EXPECT_EQ(txsim("diagram " + scenario() + " --saga first --format gif").exit_code, 2);
+}
+
+TEST_F(TxsimCli, DotGoesToStdoutSvgToAFile) {
+  const auto dot = txsim("diagram " + scenario() + " --saga first --format dot");
+  EXPECT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_EQ(dot.out.rfind("digraph G {", 0), 0u);
+  EXPECT_NE(dot.out.find("0->1 [style=solid]"), std::string::npos);
+  EXPECT_NE(dot.out.find("1->0 [style=dashed"), std::string::npos);
+
+  const auto svg_path = dir_ / "first.svg";
+  const auto svg = txsim("diagram " + scenario() + " --saga first -o " + svg_path.string());
+  EXPECT_EQ(svg.exit_code, 0) << svg.err;
+  EXPECT_NE(read(svg_path).find("<svg"), std::string::npos);
+}
+
+// Sagas cannot run yet (runner/unimplemented.h), so the run uses the open queue alone.
+constexpr const char* kQueueScenario = R"pb(
+name: "queue"
+workload {
+  open_queue { name: "q" arrival_rate_per_ms: 0.5 service_rate_per_ms: 1 customers: 300 }
+}
+)pb";
+
+TEST_F(TxsimCli, RunWritesParsableTraceJsonAndTheReportFiles) {
+  const auto trace = dir_ / "trace.json";
+  const auto out = dir_ / "report";
+  std::ofstream(dir_ / "queue.textproto") << kQueueScenario;
+  const auto r = txsim("run " + (dir_ / "queue.textproto").string() + " --trace-json " +
+                       trace.string() + " --out " + out.string());
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  google::protobuf::Struct file;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(read(trace), &file).ok());
+  const auto& events = file.fields().at("traceEvents").list_value().values();
+  // Every customer of the queue is one span: 300 spans plus process and thread names.
+  int spans = 0;
+  for (const auto& e : events) {
+    const auto& f = e.struct_value().fields();
+    for (const char* key : {"ph", "name", "pid", "tid", "ts"}) ASSERT_TRUE(f.contains(key)) << key;
+    if (f.at("ph").string_value() == "X") {
+      ASSERT_TRUE(f.contains("dur"));
+      ++spans;
+    }
+  }
+  EXPECT_EQ(spans, 300);
+  for (const char* name : {"report.json", "report.md", "report.html", "timeseries.csv"}) {
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,86 @@
+#include "reports/report_writers.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
+
+#include "tests/reports/test_reports.h"
+
+namespace txsim::reports {
+namespace {
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) result.push_back(line);
+  return result;
+}
+
+TEST(TimeseriesCsv, OneRowPerPointWithQuotedFields) {
+  const auto csv = lines(to_timeseries_csv(testing::sample_report()));
+  ASSERT_EQ(csv.size(), 1u + 2 * 3);
+  EXPECT_EQ(csv[0], "series,unit,chart,t_s,value");
+  EXPECT_EQ(csv[1], "\"in_flight series, with comma\",per s,in_flight,0,0");
+  EXPECT_EQ(csv[6], "\"outcomes series, with comma\",per s,outcomes,2,20");
+}
+
+TEST(TextSummary, FitsOneScreenWithFailedChecksFirst) {
+  auto r = testing::sample_report();
+  for (int i = 0; i < 40; ++i) {
+    auto* c = r.add_checks();
+    c->set_name("check_" + std::to_string(i));
+    c->set_passed(i % 10 != 9);  // 4 more failures, the last at index 39
+    c->set_summary("detail");
+  }
+  const auto summary = lines(to_text_summary(r));
+  EXPECT_LE(static_cast<int>(summary.size()), kSummaryMaxLines);
+  // All 5 failures come before any passed check.
+  const auto first_ok = std::find_if(summary.begin(), summary.end(),
+                                     [](const auto& l) { return l.rfind("  ok", 0) == 0; });
+  EXPECT_EQ(std::count_if(summary.begin(), first_ok,
+                          [](const auto& l) { return l.rfind("  FAIL", 0) == 0; }),
+            5);
+  // 42 checks, 10 shown: 32 hidden, all of them passed.
+  EXPECT_NE(to_text_summary(r).find("... 32 more checks (0 failed) in report.md"),
+            std::string::npos);
+  EXPECT_NE(to_text_summary(r).find("replay: txsim run demo.textproto --seed 42"),
+            std::string::npos);
+}
+
+TEST(Markdown, LinksTheHtmlReportAndTheDiagrams) {
+  const auto md = to_markdown(testing::sample_report(), {{"upload video", "<svg/>"}});
+  EXPECT_NE(md.find("[report.html](report.html)"), std::string::npos);
+  EXPECT_NE(md.find("[saga-upload_video.svg](saga-upload_video.svg)"), std::string::npos);
+  EXPECT_NE(md.find("[timeseries.csv](timeseries.csv)"), std::string::npos);
+}
+
+TEST(WriteReportFiles, WritesEveryFileAndOneSvgPerSaga) {
+  // The pid keeps concurrent runs of this binary (several worktrees) apart.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("txsim-write-report-files-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto written =
+      write_report_files(testing::sample_report(), dir.string(), {{"a", "<svg>a</svg>"}});
+  EXPECT_EQ(written.size(), 5u);
+  for (const char* name :
+       {"report.json", "report.md", "report.html", "timeseries.csv", "saga-a.svg"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  }
+  std::ifstream svg(dir / "saga-a.svg");
+  std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "<svg>a</svg>");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DiagramFileName, ReplacesCharactersThatAreNotSafeInFileNames) {
+  EXPECT_EQ(diagram_file_name("upload-video_2"), "saga-upload-video_2.svg");
+  EXPECT_EQ(diagram_file_name("../x y"), "saga-___x_y.svg");
+}
+
+}  // namespace
+}  // namespace txsim::reports
