@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 
 #include "plugins/generic/step_service.h"
 #include "plugins/registry.h"
 #include "plugins/upload/upload_services.h"
+#include "runner/report_series.h"
 
 namespace txsim::runner {
 namespace {
@@ -201,6 +203,59 @@ report::LatencySummary summary(const metrics::Histogram& ns) {
   out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
   out.set_max(static_cast<double>(ns.max()) / 1e6);
   return out;
+}
+
+// Turns the fault log into spans for the report's timeline: a crash lasts until its node's
+// restart, a partition until its heal, a loss or duplication window until it closes. Whatever is
+// still open at the end of the run lasts until then.
+void add_fault_spans(const std::vector<fault::FaultLogEntry>& log, sim::Time end, report::Report& r) {
+  struct Open {
+    std::string kind, target, detail;
+    sim::Time start;
+  };
+  std::map<std::string, std::vector<Open>> open;  // by closing key, oldest first
+  auto close = [&](const std::string& key, sim::Time at) {
+    auto it = open.find(key);
+    if (it == open.end() || it->second.empty()) return;
+    const Open o = it->second.front();
+    it->second.erase(it->second.begin());
+    auto* span = r.add_faults();
+    span->set_kind(o.kind);
+    span->set_target(o.target);
+    span->set_start_s(o.start.to_seconds());
+    span->set_end_s(at.to_seconds());
+    span->set_detail(o.detail);
+  };
+  auto starts_with = [](const std::string& text, const std::string& prefix) {
+    return text.compare(0, prefix.size(), prefix) == 0;
+  };
+  for (const auto& e : log) {
+    const std::string& w = e.what;
+    if (starts_with(w, "crash ")) {
+      open["restart " + w.substr(6)].push_back({"crash", w.substr(6), w, e.at});
+    } else if (starts_with(w, "partition #")) {
+      const std::string id = w.substr(11, w.find(' ', 11) - 11);
+      open["heal partition #" + id].push_back({"partition", w.substr(w.find(' ', 11) + 1), w, e.at});
+    } else if (starts_with(w, "loss window p=")) {
+      open["loss window closed"].push_back({"message_loss", "*", w, e.at});
+    } else if (starts_with(w, "duplication window p=")) {
+      open["duplication window closed"].push_back({"duplication", "*", w, e.at});
+    } else if (starts_with(w, "slow ")) {
+      // "slow a -> b x<factor>"; factor 1 ends the slowdown of that link.
+      const auto x = w.rfind(" x");
+      const std::string link = w.substr(5, x - 5);
+      if (w.substr(x + 2) == "1") {
+        close("slow " + link, e.at);
+      } else {
+        open["slow " + link].push_back({"slow", link, w, e.at});
+      }
+    } else {
+      close(w, e.at);
+    }
+  }
+  for (auto& [key, spans] : open) {
+    while (!spans.empty()) close(key, end);
+  }
 }
 
 }  // namespace
@@ -444,15 +499,8 @@ bool SagaScenario::fill_report(report::Report& r) {
   fc->set_loss_windows(fs.loss_windows);
   fc->set_duplication_windows(fs.duplication_windows);
   fc->set_clock_skews(fs.clock_skews);
-  for (const auto& entry : faults_->log()) {
-    auto* span = r.add_faults();
-    const auto space = entry.what.find(' ');
-    span->set_kind(entry.what.substr(0, space));
-    span->set_target(space == std::string::npos ? "" : entry.what.substr(space + 1));
-    span->set_start_s(entry.at.to_seconds());
-    span->set_end_s(entry.at.to_seconds());
-    span->set_detail(entry.what);
-  }
+  add_fault_spans(faults_->log(), simulator_.now(), r);
+  *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
 
   auto checks = world_->run_checks();
   const auto& wanted = loaded_.scenario.checks();
