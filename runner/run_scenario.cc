@@ -1,5 +1,6 @@
 #include "runner/run_scenario.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -151,9 +152,12 @@ sim::StopReason run_until_done(sim::Simulator& simulator, const SagaScenario& sa
                                std::uint64_t max_events) {
   const sim::Duration drain = sim::duration_from_seconds(stop.drain_s() > 0 ? stop.drain_s()
                                                                             : kDefaultDrainLimitS);
+  // The drain is counted from the end of arrivals: stop.arrivals_s, or when the workloads' counts
+  // were reached, whichever came first.
+  sim::Time arrivals_done = arrivals_end;
   for (;;) {
-    const sim::Time limit =
-        arrivals_end < sim::Time::max() ? arrivals_end + drain : sim::Time::max();
+    if (arrivals_done == sim::Time::max() && sagas.arrivals_finished()) arrivals_done = simulator.now();
+    const sim::Time limit = arrivals_done < sim::Time::max() ? arrivals_done + drain : sim::Time::max();
     const std::uint64_t budget = max_events - std::min(max_events, simulator.events_processed());
     if (budget == 0) return sim::StopReason::kEventLimit;
     const sim::Time until = std::min(limit, simulator.now() + kSlice);

@@ -284,6 +284,17 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     world_->orchestrator().submit(route, next_saga_id_++, args);
   };
   const auto& workload = s.workload();
+  const bool open_ended = arrivals_end == sim::Time::max();
+  if (open_ended && workload.has_uploads() && workload.uploads().count() == 0) {
+    throw std::invalid_argument(
+        "workload.uploads: arrivals never stop; set workload.uploads.count or stop.arrivals_s");
+  }
+  for (const auto& a : workload.saga_arrivals()) {
+    if (open_ended && a.count() == 0) {
+      throw std::invalid_argument("workload.saga_arrivals[" + a.saga() +
+                                  "]: arrivals never stop; set its count or stop.arrivals_s");
+    }
+  }
   if (workload.has_uploads()) {
     const auto& u = workload.uploads();
     auto route_or_zero = [&](const std::string& name, const std::string& fallback, double share) {
@@ -431,10 +442,12 @@ void SagaScenario::schedule_faults() {
   }
 }
 
+bool SagaScenario::arrivals_finished() const {
+  return std::all_of(arrivals_.begin(), arrivals_.end(), [](const auto& a) { return a->finished(); });
+}
+
 bool SagaScenario::done() const {
-  for (const auto& a : arrivals_) {
-    if (!a->finished()) return false;
-  }
+  if (!arrivals_finished()) return false;
   const auto& orchestrator = world_->orchestrator();
   return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
 }

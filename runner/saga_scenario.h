@@ -32,6 +32,8 @@ class SagaScenario {
 
   /// Schedules arrivals and faults.
   void start();
+  /// No more arrivals will come.
+  bool arrivals_finished() const;
   /// Every arrival has come and every accepted saga finished (the run may stop).
   bool done() const;
   /// Adds the sampler's probes: sagas in flight, outcomes per second.

@@ -112,3 +112,46 @@ TEST(W1Scenario, CommittedFractionAndLatencyMatchTheWorkloadDefinition) {
 
 }  // namespace
 }  // namespace txsim::runner
+
+namespace txsim::runner {
+namespace {
+
+constexpr const char* kPermanentCrash = R"(
+name: "orchestrator-never-returns"
+stop { drain_s: 5 }
+topology { node { name: "orchestrator" } node { name: "media" } }
+service { name: "ingest-video"  type: "upload.ingest"  node: "media" }
+saga {
+  name: "upload-video"
+  step { name: "ingest"  service: "ingest-video"  kind: PIVOT }
+}
+workload { uploads { rate_per_s: 100  count: 200  kind_mix { video: 1 } } }
+faults { at { time_s: 0.5  crash { node: "orchestrator" } } }
+)";
+
+// A crash without a restart leaves sagas unfinished: the run still ends, the drain limit after
+// the last arrival, and the lost work is reported.
+TEST(SagaRunStop, OrchestratorThatNeverRestartsEndsAtTheDrainLimit) {
+  const auto loaded = scenario::parse_scenario(kPermanentCrash, "inline.textproto", plugins::registry());
+  const auto r = run_scenario(loaded, {});
+  // 200 arrivals at 100/s end near 2 s; the drain adds 5 s.
+  EXPECT_LT(r.sim_time_ns(), sim::seconds(10).ns());
+  EXPECT_GT(r.sagas().rejected(), 0u);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(SagaRunStop, ArrivalsWithoutAnEndAreRefusedAtLoad) {
+  std::string text = kPermanentCrash;
+  text.erase(text.find("count: 200"), std::string("count: 200").size());  // no count, no end
+  try {
+    scenario::parse_scenario(text, "inline.textproto", plugins::registry());
+    FAIL() << "an endless workload must be refused";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("workload.uploads.count: is unset and stop.arrivals_s is 0"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace txsim::runner
