@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
 #include "plugins/registry.h"
@@ -58,33 +59,14 @@ int diagram_command(const std::vector<std::string>& args) {
       ("saga", po::value<std::string>(&saga_name), "saga to draw (required when there are several)")
       ("format", po::value<std::string>(&format)->default_value("svg"), "dot, svg or png")
       ("output,o", po::value<std::string>(&out_path), "write to FILE instead of stdout");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "txsim diagram: " << e.what() << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return kExitPassed;
-  }
-  if (!vm.count("file") || vm["file"].as<std::vector<std::string>>().size() != 1) {
-    std::cerr << "txsim diagram: expected exactly one scenario file\n" << options;
-    return kExitUsage;
-  }
+  int exit_code = kExitUsage;
+  const auto parsed = parse_args("diagram", args, options, 1, 1, exit_code);
+  if (!parsed) return exit_code;
   if (format != "dot" && format != "svg" && format != "png") {
     std::cerr << "txsim diagram: --format is '" << format << "'; expected dot, svg or png\n";
     return kExitUsage;
   }
-  const std::string file = vm["file"].as<std::vector<std::string>>()[0];
+  const std::string& file = parsed->files[0];
   scenario::LoadedScenario loaded;
   try {
     loaded = scenario::load_scenario_file(file, plugins::registry());

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
 #include "reports/chrome_trace.h"
@@ -28,12 +29,6 @@ std::vector<reports::SagaDiagram> saga_diagrams(const scenario::Scenario& s) {
   return diagrams;
 }
 
-}  // namespace
-
-namespace {
-std::vector<std::string> overrides(const po::variables_map& vm) {
-  return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -62,34 +57,15 @@ int run_command(const std::vector<std::string>& args) {
       ("trace-json", po::value<std::string>(&trace_json_path)->value_name("FILE"),
        "write the timeline to FILE as Chrome Trace Event JSON (Perfetto, chrome://tracing); "
        "at most 100000 events");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "txsim run: " << e.what() << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return kExitPassed;
-  }
-  if (!vm.count("file") || vm["file"].as<std::vector<std::string>>().size() != 1) {
-    std::cerr << "txsim run: expected exactly one scenario file\n" << options;
-    return kExitUsage;
-  }
+  int exit_code = kExitUsage;
+  const auto parsed = parse_args("run", args, options, 1, 1, exit_code);
+  if (!parsed) return exit_code;
+  const po::variables_map& vm = parsed->options;
   if (format != "text" && format != "json") {
     std::cerr << "txsim run: --format is '" << format << "'; expected text or json\n";
     return kExitUsage;
   }
-  const std::string file = vm["file"].as<std::vector<std::string>>()[0];
+  const std::string& file = parsed->files[0];
 
   scenario::LoadedScenario loaded;
   try {

@@ -1,7 +1,9 @@
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <iostream>
 
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
 #include "plugins/registry.h"
@@ -22,34 +24,14 @@ int validate_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
        "override one field before validating (repeatable; syntax in docs/scenarios.md)");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "txsim validate: " << e.what() << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return kExitPassed;
-  }
-  if (!vm.count("file")) {
-    std::cerr << "txsim validate: expected at least one scenario file\n" << options;
-    return kExitUsage;
-  }
-  const auto overrides =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  int usage_exit = kExitUsage;
+  const auto parsed = parse_args("validate", args, options, 1, SIZE_MAX, usage_exit);
+  if (!parsed) return usage_exit;
+  const auto set = overrides(parsed->options);
   int exit_code = kExitPassed;
-  for (const auto& file : vm["file"].as<std::vector<std::string>>()) {
+  for (const auto& file : parsed->files) {
     try {
-      scenario::load_scenario_file(file, plugins::registry(), overrides);
+      scenario::load_scenario_file(file, plugins::registry(), set);
       std::cout << file << ": ok\n";
     } catch (const scenario::ScenarioError& e) {
       std::cerr << e.what() << "\n";
