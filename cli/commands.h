@@ -16,6 +16,7 @@ inline constexpr int kExitInternal = 3;
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 int diagram_command(const std::vector<std::string>& args);
 
 }  // namespace txsim::cli

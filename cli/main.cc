@@ -17,6 +17,7 @@ commands:
   run FILE          run a scenario and print its report (--seed N, --set PATH=VALUE, --out DIR)
   validate FILE...  check scenario files without running them (--set PATH=VALUE)
   diagram FILE      draw a saga of a scenario (dot, svg or png)
+  replay REPORT     run again what a report.json describes and compare trace hashes
   plugins           list service types, protocols, projections, workloads and checks
 
 Scenario files are protobuf text format; docs/scenarios.md describes every field.
@@ -46,13 +47,14 @@ int main(int argc, char** argv) {
     if (command == "run") return txsim::cli::run_command(args);
     if (command == "validate") return txsim::cli::validate_command(args);
     if (command == "plugins") return txsim::cli::plugins_command(args);
+    if (command == "replay") return txsim::cli::replay_command(args);
     if (command == "diagram") return txsim::cli::diagram_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
-  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, diagram or "
-            << "plugins (see "
+  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, diagram, "
+            << "replay or plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }

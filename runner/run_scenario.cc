@@ -231,7 +231,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   r.set_sim_time_ns(simulator.now().ns());
   r.set_stop_reason(to_string(reason));
   r.set_txsim_version(TXSIM_VERSION);
-  r.set_replay_command("txsim run " + loaded.file + " --seed " + std::to_string(seed));
+  std::string replay = "txsim run " + loaded.file + " --seed " + std::to_string(seed);
+  for (const auto& assignment : loaded.overrides) {
+    replay += " --set '" + assignment + "'";
+    r.add_overrides(assignment);
+  }
+  r.set_replay_command(replay);
   bool passed = true;
   for (int i = 0; i < s.workload().open_queue_size(); ++i) {
     const auto& config = s.workload().open_queue(i);

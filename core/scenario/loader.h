@@ -51,6 +51,7 @@ struct LoadedScenario {
   std::string file;                  // as given by the user
   std::shared_ptr<SourceMap> source;  // field positions; never null after loading
   std::vector<std::string> overridden;  // canonical paths set by --set (core/scenario/override.h)
+  std::vector<std::string> overrides;   // the --set assignments as given, for replay
   LoadedScenario();
   ~LoadedScenario();
   LoadedScenario(LoadedScenario&&) noexcept;

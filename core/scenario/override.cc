@@ -243,6 +243,7 @@ void apply_overrides(LoadedScenario& loaded, const std::vector<std::string>& ass
   for (const auto& assignment : assignments) {
     try {
       loaded.overridden.push_back(apply_override(loaded.scenario, assignment));
+      loaded.overrides.push_back(assignment);
     } catch (const ScenarioError& e) {
       errors.insert(errors.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
