@@ -1,5 +1,10 @@
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -28,6 +33,36 @@ std::vector<reports::SagaDiagram> saga_diagrams(const scenario::Scenario& s) {
   }
   return diagrams;
 }
+
+}  // namespace
+
+namespace {
+
+// A progress line on a terminal's stderr for runs that take more than a second of wall time:
+// events, simulated time and sagas finished, redrawn at most 4 times a second. Wall time only
+// decides when to draw; it never reaches the simulation.
+class ProgressLine {
+ public:
+  void operator()(std::uint64_t events, sim::Time now, std::uint64_t sagas_finished) {
+    const auto wall = std::chrono::steady_clock::now();
+    if (wall - start_ < std::chrono::seconds(1) || wall - last_ < std::chrono::milliseconds(250)) {
+      return;
+    }
+    last_ = wall;
+    drawn_ = true;
+    std::fprintf(stderr, "\r  %llu events, simulated %.1f s, %llu sagas finished\033[K",
+                 static_cast<unsigned long long>(events), now.to_seconds(),
+                 static_cast<unsigned long long>(sagas_finished));
+  }
+  void clear() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+  bool drawn_ = false;
+};
 
 }  // namespace
 
@@ -83,6 +118,8 @@ int run_command(const std::vector<std::string>& args) {
   }
   runner::RunOptions run_options;
   if (vm.count("seed")) run_options.seed = vm["seed"].as<std::uint64_t>();
+  ProgressLine progress;
+  if (isatty(STDERR_FILENO)) run_options.progress = std::ref(progress);
 
   std::optional<reports::TraceFileWriter> trace_writer;
   if (!trace_path.empty()) {
@@ -106,6 +143,7 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   const report::Report report = runner::run_scenario(loaded, run_options);
+  progress.clear();
   if (trace_writer) trace_writer->close();
   if (chrome_trace) {
     try {

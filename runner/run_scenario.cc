@@ -141,31 +141,39 @@ report::CheckResult theory_check(const report::QueueReport& q, double tolerance)
   return check;
 }
 
-// A saga system never goes quiet (periodic recovery keeps a timer pending), so the run goes in
-// slices of virtual time until every arrival has come and every accepted saga has finished, or
-// the drain limit passes. Slicing adds no events: the trace hash does not depend on it.
+// The run goes in slices of virtual time, so that progress can be shown and a saga system —
+// which never goes quiet, since periodic recovery keeps a timer pending — can stop once every
+// arrival has come and every accepted saga has finished, or the drain limit passes. Slicing adds
+// no events: the trace hash does not depend on it.
 constexpr double kDefaultDrainLimitS = 600;
 constexpr sim::Duration kSlice = sim::milliseconds(100);
 
-sim::StopReason run_until_done(sim::Simulator& simulator, const SagaScenario& sagas,
-                               sim::Time arrivals_end, const scenario::Stop& stop,
-                               std::uint64_t max_events) {
+sim::StopReason run_sliced(sim::Simulator& simulator, const SagaScenario* sagas,
+                           sim::Time arrivals_end, sim::Time run_end, const scenario::Stop& stop,
+                           std::uint64_t max_events, const RunOptions& options) {
   const sim::Duration drain = sim::duration_from_seconds(stop.drain_s() > 0 ? stop.drain_s()
                                                                             : kDefaultDrainLimitS);
-  // The drain is counted from the end of arrivals: stop.arrivals_s, or when the workloads' counts
-  // were reached, whichever came first.
+  // For sagas the drain counts from the end of arrivals: stop.arrivals_s, or when the workloads'
+  // counts were reached, whichever came first.
   sim::Time arrivals_done = arrivals_end;
   for (;;) {
-    if (arrivals_done == sim::Time::max() && sagas.arrivals_finished()) arrivals_done = simulator.now();
-    const sim::Time limit = arrivals_done < sim::Time::max() ? arrivals_done + drain : sim::Time::max();
+    sim::Time limit = run_end;
+    if (sagas != nullptr) {
+      if (arrivals_done == sim::Time::max() && sagas->arrivals_finished()) {
+        arrivals_done = simulator.now();
+      }
+      limit = arrivals_done < sim::Time::max() ? arrivals_done + drain : sim::Time::max();
+    }
     const std::uint64_t budget = max_events - std::min(max_events, simulator.events_processed());
     if (budget == 0) return sim::StopReason::kEventLimit;
-    const sim::Time until = std::min(limit, simulator.now() + kSlice);
+    const sim::Time until = simulator.now() < limit - kSlice ? simulator.now() + kSlice : limit;
     const sim::StopReason reason = simulator.run(until, budget);
-    if (reason != sim::StopReason::kTimeLimit) return reason;
-    if (sagas.done()) {
-      return sim::StopReason::kQuiescent;
+    if (options.progress) {
+      options.progress(simulator.events_processed(), simulator.now(),
+                       sagas != nullptr ? sagas->finished() : 0);
     }
+    if (reason != sim::StopReason::kTimeLimit) return reason;
+    if (sagas != nullptr && sagas->done()) return sim::StopReason::kQuiescent;
     if (simulator.now() >= limit) return sim::StopReason::kTimeLimit;
   }
 }
@@ -218,8 +226,8 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     queues.back()->start();
     add_queue_probes(*queues.back(), sampler);
   }
-  const sim::StopReason reason = sagas ? run_until_done(simulator, *sagas, arrivals_end, s.stop(), max_events)
-                                        : simulator.run(run_end, max_events);
+  const sim::StopReason reason = run_sliced(simulator, sagas ? &*sagas : nullptr, arrivals_end,
+                                            run_end, s.stop(), max_events, options);
   sampler.finish(simulator.now().ns());
 
   report::Report r;

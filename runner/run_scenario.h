@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,9 @@ struct RunOptions {
   /// Receives the run's timeline for --trace-json (queue customers per server, later sagas and
   /// faults). Not owned; may be null.
   reports::ChromeTraceWriter* chrome_trace = nullptr;
+  /// Called after every 100 ms of virtual time with the events executed so far, the virtual
+  /// time, and the sagas finished (0 without sagas). An observer: it cannot change the run.
+  std::function<void(std::uint64_t events, sim::Time now, std::uint64_t sagas_finished)> progress;
 };
 
 /// Default safety limit on executed events when the scenario sets none.

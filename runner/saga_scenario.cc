@@ -452,6 +452,11 @@ bool SagaScenario::done() const {
   return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
 }
 
+std::uint64_t SagaScenario::finished() const {
+  const auto& st = world_->orchestrator().stats();
+  return st.committed + st.compensated + st.stuck;
+}
+
 void SagaScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
   const auto& orchestrator = world_->orchestrator();
   sampler.add_probe("sagas in flight", [&orchestrator] { return static_cast<double>(orchestrator.in_flight()); });

@@ -36,6 +36,8 @@ class SagaScenario {
   bool arrivals_finished() const;
   /// Every arrival has come and every accepted saga finished (the run may stop).
   bool done() const;
+  /// Sagas committed, compensated or stuck so far.
+  std::uint64_t finished() const;
   /// Adds the sampler's probes: sagas in flight, outcomes per second.
   void add_probes(metrics::FixedIntervalSampler& sampler);
   /// Fills the report sections and appends the checks; returns whether the checks passed
