@@ -58,6 +58,12 @@ Node& Network::add_node(NodeConfig config) {
   return *nodes_.back();
 }
 
+storage::StoreStats Network::storage_stats() const {
+  storage::StoreStats total;
+  for (const auto& node : nodes_) total += node->store().stats();
+  return total;
+}
+
 Node* Network::find_node(std::string_view name) {
   for (auto& node : nodes_) {
     if (node->name() == name) return node.get();

@@ -130,6 +130,8 @@ class Network {
   const LatencyModel& latency_model(NodeId from, NodeId to) const { return link(from, to).latency; }
 
   const NetworkStats& stats() const { return stats_; }
+  /// Sum of every node's DurableStore counters (the `storage` report section).
+  storage::StoreStats storage_stats() const;
   std::size_t in_flight() const { return in_flight_; }
   sim::Simulator& simulator() const { return simulator_; }
   std::uint32_t sync_event_kind() const { return kind_sync_; }

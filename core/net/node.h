@@ -74,6 +74,7 @@ class Node {
   bool is_up() const { return state_ == NodeState::kUp; }
   std::uint32_t incarnation() const { return incarnation_; }
   storage::DurableStore& store() { return store_; }
+  const storage::DurableStore& store() const { return store_; }
   sim::Simulator& simulator() const;
   Network& network() const { return network_; }
 

@@ -132,6 +132,8 @@ TEST(NodeLifecycle, CrashCancelsHandlerCoroutinesAndUnsyncedWrites) {
   EXPECT_EQ(outcome->result.status, CallStatus::kTimeout);
   EXPECT_EQ(pair.network.stats().messages_sent, 1u);  // the reply was never sent
   EXPECT_FALSE(pair.server.store().get("k").has_value());
+  EXPECT_EQ(pair.network.storage_stats().lost_writes, 1u);
+  EXPECT_EQ(pair.network.storage_stats().writes, 1u);
   EXPECT_EQ(pair.server.state(), NodeState::kCrashed);
 }
 
