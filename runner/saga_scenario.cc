@@ -500,8 +500,7 @@ bool SagaScenario::fill_report(report::Report& r) {
   net->set_messages_reordered(ns.messages_reordered);
   net->set_calls(ns.calls);
   net->set_call_timeouts(ns.call_timeouts);
-  storage::StoreStats store;
-  for (net::NodeId id = 0; id < network.size(); ++id) store += network.node(id).store().stats();
+  const storage::StoreStats store = network.storage_stats();
   auto* st = r.mutable_storage();
   st->set_reads(store.reads);
   st->set_writes(store.writes);
