@@ -1,6 +1,10 @@
 #include "cli/command_line.h"
 
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 
@@ -48,6 +52,33 @@ std::optional<ParsedArgs> parse_args(const std::string& command,
 std::vector<std::string> overrides(const po::variables_map& options) {
   return options.count("set") ? options["set"].as<std::vector<std::string>>()
                               : std::vector<std::string>{};
+}
+
+bool read_report(const std::string& path, report::Report& report) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << path << ": cannot be opened; expected a report.json written by txsim run\n";
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  const auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report, options);
+  if (!status.ok()) {
+    std::cerr << path << ": not a txsim report: " << status.ToString() << "\n";
+    return false;
+  }
+  if (report.scenario_file().empty() || report.trace_hash().empty()) {
+    std::cerr << path << ": has no scenario_file or trace_hash; expected a report.json written "
+              << "by txsim run\n";
+    return false;
+  }
+  return true;
+}
+
+bool is_report_path(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
 }
 
 }  // namespace txsim::cli

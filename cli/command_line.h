@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "txsim/report.pb.h"
+
 namespace txsim::cli {
 
 /// What a subcommand was given.
@@ -26,5 +28,13 @@ std::optional<ParsedArgs> parse_args(const std::string& command,
 
 /// The --set overrides given, in order (empty when none).
 std::vector<std::string> overrides(const boost::program_options::variables_map& options);
+
+/// Reads a report.json written by `txsim run --out` (or `--format json`) into `report`. Returns
+/// false, after saying why on stderr, when the file is missing, not a report, or lacks the
+/// scenario file and trace hash a re-run needs.
+bool read_report(const std::string& path, report::Report& report);
+
+/// True when `path` names a report (ends in .json) rather than a scenario file.
+bool is_report_path(const std::string& path);
 
 }  // namespace txsim::cli

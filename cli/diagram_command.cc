@@ -1,16 +1,20 @@
-// txsim diagram: draws a saga definition of a scenario (reports/saga_diagram.h).
+// txsim diagram: draws a saga definition of a scenario (reports/saga_diagram.h), or with
+// --instance the path one saga instance took in a run (reports/instance_diagram.h).
 #include <boost/program_options.hpp>
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
-#include "plugins/registry.h"
+#include "core/txn/saga/instance_timeline.h"
 #include "core/txn/saga/saga_graph.h"
 #include "plugins/registry.h"
+#include "reports/instance_diagram.h"
 #include "reports/saga_diagram.h"
+#include "runner/run_scenario.h"
 
 namespace po = boost::program_options;
 
@@ -44,13 +48,66 @@ const scenario::Saga* pick_saga(const scenario::Scenario& s, const std::string& 
   return nullptr;
 }
 
+// Loads what FILE names: a scenario, or the scenario, seed and overrides of a report.json.
+// Returns false after explaining on stderr.
+bool load_source(const std::string& file, const std::vector<std::string>& overrides_given,
+                 scenario::LoadedScenario& loaded, std::optional<std::uint64_t>& seed) {
+  std::string scenario_file = file;
+  std::vector<std::string> assignments = overrides_given;
+  if (is_report_path(file)) {
+    report::Report recorded;
+    if (!read_report(file, recorded)) return false;
+    scenario_file = recorded.scenario_file();
+    // The report's overrides first, so that --set given here has the last word.
+    assignments.insert(assignments.begin(), recorded.overrides().begin(),
+                       recorded.overrides().end());
+    if (!seed) seed = recorded.seed();
+  }
+  try {
+    loaded = scenario::load_scenario_file(scenario_file, plugins::registry(), assignments);
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
+// Runs the scenario and returns the DOT of instance `saga_id`, or nullopt after explaining.
+std::optional<std::string> instance_dot(const scenario::LoadedScenario& loaded,
+                                        std::optional<std::uint64_t> seed,
+                                        std::uint64_t saga_id) {
+  runner::RunOptions options;
+  options.seed = seed;
+  std::optional<std::string> dot;
+  options.saga_history = [&](const saga::SagaHistory& history) {
+    if (const auto timeline = saga::instance_timeline(history, saga_id)) {
+      dot = reports::instance_to_dot(*timeline);
+    }
+  };
+  try {
+    runner::run_scenario(loaded, options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "txsim diagram: " << loaded.file << ": " << e.what() << "\n";
+    return std::nullopt;
+  }
+  if (!dot) {
+    std::cerr << "txsim diagram: the run of " << loaded.file << " (seed "
+              << runner::effective_seed(loaded, options) << ") has no accepted saga with id "
+              << saga_id << "; ids start at 1 and appear in the checks' violations\n";
+  }
+  return dot;
+}
+
 }  // namespace
 
 int diagram_command(const std::vector<std::string>& args) {
   po::options_description options(
       "txsim diagram FILE [options]\n\nDraws a saga of a scenario: steps as nodes (pivot and "
       "retriable marked), forward edges solid,\ncompensation edges dashed in reverse, services "
-      "as clusters");
+      "as clusters.\n\nWith --instance ID, runs the scenario (FILE may also be a report.json "
+      "written by txsim run: its\nscenario, seed and --set overrides are used) and draws the "
+      "path saga instance ID took:\nsteps done (green), the failed step (red), compensated steps "
+      "(grey), unknown outcomes (orange),\nattempts and retries, simulated times on the edges");
   std::string saga_name;
   std::string format = "svg";
   std::string out_path;
@@ -58,7 +115,12 @@ int diagram_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("saga", po::value<std::string>(&saga_name), "saga to draw (required when there are several)")
       ("format", po::value<std::string>(&format)->default_value("svg"), "dot, svg or png")
-      ("output,o", po::value<std::string>(&out_path), "write to FILE instead of stdout");
+      ("output,o", po::value<std::string>(&out_path), "write to FILE instead of stdout")
+      ("instance", po::value<std::uint64_t>()->value_name("ID"),
+       "draw the path of saga instance ID in a run of the scenario")
+      ("seed", po::value<std::uint64_t>()->value_name("N"), "root seed of that run")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("PATH=VALUE"),
+       "override a scenario field for that run (repeatable)");
   int exit_code = kExitUsage;
   const auto parsed = parse_args("diagram", args, options, 1, 1, exit_code);
   if (!parsed) return exit_code;
@@ -67,22 +129,30 @@ int diagram_command(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   const std::string& file = parsed->files[0];
-  scenario::LoadedScenario loaded;
-  try {
-    loaded = scenario::load_scenario_file(file, plugins::registry());
-  } catch (const scenario::ScenarioError& e) {
-    std::cerr << e.what() << "\n";
+  const auto& vm = parsed->options;
+  if (!vm.count("instance") && (vm.count("seed") || is_report_path(file))) {
+    std::cerr << "txsim diagram: --seed and report files go with --instance ID\n";
     return kExitUsage;
   }
-  const scenario::Saga* saga = pick_saga(loaded.scenario, saga_name, file);
-  if (saga == nullptr) return kExitUsage;
+  std::optional<std::uint64_t> seed;
+  if (vm.count("seed")) seed = vm["seed"].as<std::uint64_t>();
+  scenario::LoadedScenario loaded;
+  if (!load_source(file, overrides(vm), loaded, seed)) return kExitUsage;
 
   std::string output;
-  try {
-    output = reports::saga_to_dot(*saga);
-  } catch (const saga::SagaGraphError& e) {
-    std::cerr << "txsim diagram: " << file << ": " << e.what() << "\n";
-    return kExitUsage;
+  if (vm.count("instance")) {
+    const auto dot = instance_dot(loaded, seed, vm["instance"].as<std::uint64_t>());
+    if (!dot) return kExitUsage;
+    output = *dot;
+  } else {
+    const scenario::Saga* saga = pick_saga(loaded.scenario, saga_name, file);
+    if (saga == nullptr) return kExitUsage;
+    try {
+      output = reports::saga_to_dot(*saga);
+    } catch (const saga::SagaGraphError& e) {
+      std::cerr << "txsim diagram: " << file << ": " << e.what() << "\n";
+      return kExitUsage;
+    }
   }
   if (format != "dot") output = reports::render_graphviz(output, format);
   if (out_path.empty()) {

@@ -1,12 +1,11 @@
-#include <google/protobuf/util/json_util.h>
-
-#include <fstream>
+// txsim replay: re-runs the run a report describes and compares trace hashes.
 #include <iostream>
-#include <sstream>
+#include <optional>
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
+#include "core/txn/saga/instance_timeline.h"
 #include "plugins/registry.h"
 #include "reports/report_writers.h"
 #include "runner/run_scenario.h"
@@ -14,46 +13,22 @@
 namespace po = boost::program_options;
 
 namespace txsim::cli {
-namespace {
-
-// Reads a report.json written by `txsim run --out` (or `--format json`). Returns false with a
-// message on stderr when it cannot.
-bool read_report(const std::string& path, report::Report& report) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << path << ": cannot be opened; expected a report.json written by txsim run\n";
-    return false;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  const auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report, options);
-  if (!status.ok()) {
-    std::cerr << path << ": not a txsim report: " << status.ToString() << "\n";
-    return false;
-  }
-  if (report.scenario_file().empty() || report.trace_hash().empty()) {
-    std::cerr << path << ": has no scenario_file or trace_hash; expected a report.json written "
-              << "by txsim run\n";
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 int replay_command(const std::vector<std::string>& args) {
   po::options_description options(
       "usage: txsim replay REPORT.json [options]\n\n"
       "Runs the run a report describes again — its scenario file, seed and --set overrides — and\n"
-      "compares the trace hash with the report's. Exit codes: 0 identical (and the checks have\n"
-      "the report's verdict), 1 the run differs, 2 usage, report or scenario error.\n\noptions",
+      "compares the trace hash with the report's. With --saga ID it also prints that saga instance's\n"
+      "path: each step's requests, outcomes and simulated times (ids appear in the checks'\n"
+      "violations). Exit codes: 0 identical (and the checks have the report's verdict), 1 the run\n"
+      "differs, 2 usage, report or scenario error (or no saga with that id).\n\noptions",
       100, 50);
   std::string format = "text";
   options.add_options()("help,h", "show this help")(
       "format", po::value<std::string>(&format)->default_value("text")->value_name("FORMAT"),
-      "stdout format of the new run: text or json");
+      "stdout format of the new run: text or json")(
+      "saga", po::value<std::uint64_t>()->value_name("ID"),
+      "also print the path of saga instance ID");
   int exit_code = kExitUsage;
   const auto parsed = parse_args("replay", args, options, 1, 1, exit_code);
   if (!parsed) return exit_code;
@@ -75,8 +50,26 @@ int replay_command(const std::vector<std::string>& args) {
   }
   runner::RunOptions run_options;
   run_options.seed = recorded.seed();
+  std::optional<std::string> instance_text;
+  const std::optional<std::uint64_t> saga_id =
+      parsed->options.count("saga") ? std::optional(parsed->options["saga"].as<std::uint64_t>())
+                                    : std::nullopt;
+  if (saga_id) {
+    run_options.saga_history = [&](const saga::SagaHistory& history) {
+      if (const auto timeline = saga::instance_timeline(history, *saga_id)) {
+        instance_text = saga::to_text(*timeline);
+      }
+    };
+  }
   const report::Report replayed = runner::run_scenario(loaded, run_options);
   std::cout << (format == "json" ? reports::to_json(replayed) : reports::to_text_summary(replayed));
+  if (saga_id && !instance_text) {
+    std::cerr << "txsim replay: the run has no accepted saga with id " << *saga_id
+              << " (ids start at 1; rejected sagas have no path)\n";
+    return kExitUsage;
+  }
+  // JSON on stdout must stay one document: the path goes to stderr then.
+  if (instance_text) (format == "json" ? std::cerr : std::cout) << "\n" << *instance_text;
   const bool same = replayed.trace_hash() == recorded.trace_hash() &&
                     replayed.events_processed() == recorded.events_processed();
   std::cerr << "replay of " << parsed->files[0] << ": trace hash " << replayed.trace_hash()

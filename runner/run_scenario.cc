@@ -16,6 +16,7 @@
 #include "runner/unimplemented.h"
 #include "runner/report_series.h"
 #include "runner/saga_scenario.h"
+#include "runner/saga_trace.h"
 
 namespace txsim::runner {
 namespace {
@@ -261,10 +262,13 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     add_time_series(sampler, probe, SeriesKind::kLevel, "customers", "in_flight", r);
     add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
   }
+  if (sagas) passed = sagas->fill_report(r) && passed;
+  if (sagas && options.saga_history) options.saga_history(sagas->world().history().history());
   if (options.chrome_trace != nullptr) {
+    if (sagas) add_saga_timeline(*options.chrome_trace, sagas->world().history().history(), simulator.now());
+    add_fault_timeline(*options.chrome_trace, r);
     r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
-  if (sagas) passed = sagas->fill_report(r) && passed;
   r.set_passed(passed);
   r.set_wall_time_s(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());

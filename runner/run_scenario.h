@@ -13,6 +13,7 @@
 
 #include "core/scenario/loader.h"
 #include "core/sim/trace.h"
+#include "core/txn/saga/history.h"
 #include "reports/chrome_trace.h"
 #include "txsim/report.pb.h"
 
@@ -23,12 +24,15 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   /// Receives every executed event (e.g. a trace file writer). Not owned; may be null.
   sim::TraceSink* trace_sink = nullptr;
-  /// Receives the run's timeline for --trace-json (queue customers per server, later sagas and
-  /// faults). Not owned; may be null.
+  /// Receives the run's timeline for --trace-json: queue customers per server, saga instances
+  /// with their step requests, faults (runner/saga_trace.h). Not owned; may be null.
   reports::ChromeTraceWriter* chrome_trace = nullptr;
   /// Called after every 100 ms of virtual time with the events executed so far, the virtual
   /// time, and the sagas finished (0 without sagas). An observer: it cannot change the run.
   std::function<void(std::uint64_t events, sim::Time now, std::uint64_t sagas_finished)> progress;
+  /// Called once after a run with sagas, before it returns, with the saga history (e.g. to show
+  /// one instance's path). The history and its definitions die when the call returns.
+  std::function<void(const saga::SagaHistory& history)> saga_history;
 };
 
 /// Default safety limit on executed events when the scenario sets none.

@@ -107,7 +107,7 @@ TEST_F(TxsimCli, DotGoesToStdoutSvgToAFile) {
   EXPECT_NE(read(svg_path).find("<svg"), std::string::npos);
 }
 
-// Sagas cannot run yet (runner/unimplemented.h), so the run uses the open queue alone.
+// An open queue alone: every customer is one span.
 constexpr const char* kQueueScenario = R"pb(
 name: "queue"
 workload {
@@ -139,6 +139,58 @@ TEST_F(TxsimCli, RunWritesParsableTraceJsonAndTheReportFiles) {
   for (const char* name : {"report.json", "report.md", "report.html", "timeseries.csv"}) {
     EXPECT_TRUE(fs::exists(out / name)) << name;
   }
+}
+
+// Ten sagas a second for one second: instance 1 is the first accepted saga.
+constexpr const char* kSagaRun = R"pb(
+name: "saga-run"
+seed: 3
+stop { arrivals_s: 1  drain_s: 30 }
+topology { node { name: "orchestrator" } node { name: "n1" } }
+service { name: "ingest-video" type: "upload.ingest" node: "n1" }
+service { name: "publish" type: "upload.publish" node: "n1" }
+saga {
+  name: "first"
+  step { name: "store" service: "ingest-video" compensation: "delete" }
+  step { name: "publish" service: "publish" kind: PIVOT after: "store" }
+}
+workload { uploads { rate_per_s: 10  kind_mix { video: 1 }  video_saga: "first" } }
+)pb";
+
+TEST_F(TxsimCli, InstanceDiagramDrawsOneSagaPathFromAScenarioOrItsReport) {
+  std::ofstream(dir_ / "run.textproto") << kSagaRun;
+  const std::string file = (dir_ / "run.textproto").string();
+  const auto dot = txsim("diagram " + file + " --instance 1 --format dot");
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_NE(dot.out.find("saga first, instance 1: "), std::string::npos) << dot.out;
+  EXPECT_NE(dot.out.find("1 attempt"), std::string::npos) << dot.out;
+
+  const auto report_dir = dir_ / "report";
+  ASSERT_EQ(txsim("run " + file + " --out " + report_dir.string()).exit_code, 0);
+  const auto from_report =
+      txsim("diagram " + (report_dir / "report.json").string() + " --instance 1 --format dot");
+  ASSERT_EQ(from_report.exit_code, 0) << from_report.err;
+  EXPECT_EQ(from_report.out, dot.out);  // same scenario and seed: the same path
+
+  const auto missing = txsim("diagram " + file + " --instance 100000");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no accepted saga with id 100000"), std::string::npos) << missing.err;
+  EXPECT_EQ(txsim("diagram " + file + " --seed 4").exit_code, 2);  // --seed needs --instance
+}
+
+TEST_F(TxsimCli, ReplayPrintsTheStepsOfOneSaga) {
+  std::ofstream(dir_ / "run.textproto") << kSagaRun;
+  const auto report_dir = dir_ / "report";
+  ASSERT_EQ(txsim("run " + (dir_ / "run.textproto").string() + " --out " + report_dir.string())
+                .exit_code,
+            0);
+  const auto r = txsim("replay " + (report_dir / "report.json").string() + " --saga 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("saga 2 (first): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("step store (ingest-video, compensatable): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("action attempt 1: sent "), std::string::npos) << r.out;
+  EXPECT_EQ(txsim("replay " + (report_dir / "report.json").string() + " --saga 999999").exit_code,
+            2);
 }
 
 }  // namespace

@@ -54,5 +54,64 @@ TEST(RunTimeline, TraceJsonDoesNotChangeTheRun) {
   EXPECT_EQ(traced.trace_events_dropped(), trace.dropped());
 }
 
+scenario::LoadedScenario small_saga_with_crash() {
+  return scenario::parse_scenario(R"pb(
+    name: "saga-timeline"
+    seed: 5
+    stop { arrivals_s: 2  drain_s: 30 }
+    topology {
+      node { name: "orchestrator" }
+      node { name: "media" }
+      node { name: "meta" }
+      latency_default { constant { latency_ms: 1 } }
+    }
+    service { name: "ingest-video" type: "upload.ingest" node: "media" }
+    service { name: "description" type: "upload.description" node: "meta" }
+    saga {
+      name: "upload-video"
+      step { name: "ingest" service: "ingest-video" compensation: "delete_media" }
+      step { name: "describe" service: "description" kind: PIVOT after: "ingest" }
+    }
+    workload { uploads { rate_per_s: 20  kind_mix { video: 1 } } }
+    faults { at { time_s: 0.5 crash { node: "meta" downtime_s: 0.3 } } }
+  )pb", "saga-timeline.textproto", plugins::registry(), {});
+}
+
+// The trace shows each accepted saga as one span on its own instance track and each request the
+// orchestrator sent (as the history recorded it) as one more span, plus the injected crash.
+TEST(RunTimeline, TraceJsonHoldsSagasRequestsAndFaults) {
+  reports::ChromeTraceWriter trace(1'000'000);
+  RunOptions options;
+  options.chrome_trace = &trace;
+  std::size_t sagas = 0;
+  std::size_t attempts = 0;
+  options.saga_history = [&](const saga::SagaHistory& history) {
+    sagas = history.sagas.size();
+    attempts = history.attempts.size();
+  };
+  const auto traced = run_scenario(small_saga_with_crash(), options);
+  EXPECT_EQ(traced.trace_hash(), run_scenario(small_saga_with_crash(), {}).trace_hash());
+  ASSERT_GT(sagas, 0u);
+  ASSERT_GT(attempts, 2 * sagas - 1);  // at least both actions of most sagas
+  const std::string json = trace.to_json();
+  std::size_t saga_spans = 0;
+  for (std::size_t at = json.find("\"cat\":\"saga\""); at != std::string::npos;
+       at = json.find("\"cat\":\"saga\"", at + 1)) {
+    ++saga_spans;
+  }
+  EXPECT_EQ(saga_spans, sagas);
+  std::size_t request_spans = 0;
+  for (const char* category : {"\"cat\":\"action\"", "\"cat\":\"compensation\""}) {
+    for (std::size_t at = json.find(category); at != std::string::npos;
+         at = json.find(category, at + 1)) {
+      ++request_spans;
+    }
+  }
+  EXPECT_EQ(request_spans, attempts);
+  EXPECT_NE(json.find("\"cat\":\"fault\""), std::string::npos);
+  EXPECT_NE(json.find("instance 1"), std::string::npos);
+  EXPECT_EQ(trace.dropped(), 0u);
+}
+
 }  // namespace
 }  // namespace txsim::runner

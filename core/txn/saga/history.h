@@ -35,6 +35,23 @@ struct ParticipantOp {
   sim::Time at;
 };
 
+/// What the orchestrator learned from one request: a reply (success or failure) or nothing
+/// (timeout, unreachable participant) — an unknown outcome.
+enum class AttemptOutcome : std::uint8_t { kSuccess, kFailure, kUnknown };
+
+/// One request the orchestrator sent and what came of it, as the orchestrator saw it. Used to
+/// draw and print one instance's path (diagram --instance, replay --saga, --trace-json); the
+/// checkers never read it. A request whose orchestrator crashed before the outcome is absent.
+struct StepAttempt {
+  std::uint64_t saga_id;
+  std::uint32_t step;
+  OpType type;
+  std::uint32_t attempt;  // 1 for the first action request; compensations count their own
+  sim::Time sent_at;      // after any retry backoff
+  sim::Time done_at;      // reply or timeout
+  AttemptOutcome outcome;
+};
+
 /// The final outcome that the saga log (or the client) recorded for a saga instance.
 enum class SagaOutcome : std::uint8_t { kNone, kCommitted, kCompensated, kStuck };
 
@@ -49,6 +66,7 @@ struct SagaInstance {
 struct SagaHistory {
   std::vector<SagaInstance> sagas;
   std::vector<ParticipantOp> ops;  // in the order they happened
+  std::vector<StepAttempt> attempts;  // in the order their outcomes arrived
   /// The actual state: is step `step`'s effect of saga `saga_id` present in its service's store?
   std::function<bool(std::uint64_t saga_id, std::uint32_t step)> effect_present;
 };

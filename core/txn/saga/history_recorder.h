@@ -24,6 +24,7 @@ class HistoryRecorder {
     saga.finished_at = at;
   }
   void op(const ParticipantOp& op) { history_.ops.push_back(op); }
+  void attempt(const StepAttempt& attempt) { history_.attempts.push_back(attempt); }
 
   SagaHistory& history() { return history_; }
   const SagaHistory& history() const { return history_; }

@@ -133,12 +133,22 @@ sim::Task<void> SagaOrchestrator::run_command(std::uint64_t saga_id, Command com
                                                                    : Operation::kCompensation,
                             it->second.args};
   if (command.delay > sim::Duration{}) co_await node_.sleep(command.delay);
+  const sim::Time sent_at = node_.simulator().now();
   const net::CallResult result =
       co_await node_.call(route.participants[command.step], kStepRequest, encode(request), step.timeout);
   Outcome outcome = Outcome::kUnknown;
   if (result.status == net::CallStatus::kReply) {
     outcome = reply_result(result.reply.payload) == StepResult::kSuccess ? Outcome::kSuccess
                                                                          : Outcome::kFailure;
+  }
+  if (history_ != nullptr) {
+    history_->attempt({saga_id, command.step,
+                       command.type == Command::Type::kInvoke ? OpType::kAction
+                                                              : OpType::kCompensation,
+                       command.attempt, sent_at, node_.simulator().now(),
+                       outcome == Outcome::kSuccess   ? AttemptOutcome::kSuccess
+                       : outcome == Outcome::kFailure ? AttemptOutcome::kFailure
+                                                      : AttemptOutcome::kUnknown});
   }
   it = instances_.find(saga_id);  // the map may have changed while we waited
   if (it == instances_.end()) co_return;

@@ -1,0 +1,24 @@
+// Puts a run's sagas and faults on the --trace-json timeline (reports/chrome_trace.h).
+//
+// Tracks: process "saga <name>", thread "instance <id>" holds a span from acceptance to the
+// outcome (to the end of the run when unfinished) and, nested in it, one span per request the
+// orchestrator sent (action or compensation, with attempt and outcome). Steps that overlap in
+// time (parallel branches) go on extra threads "instance <id> branch <k>", since a viewer draws
+// one row per thread. Faults: process "faults", one thread per target, one span per fault
+// window (an instant for a fault without duration). Times are simulated time.
+#pragma once
+
+#include "core/txn/saga/history.h"
+#include "reports/chrome_trace.h"
+#include "txsim/report.pb.h"
+
+namespace txsim::runner {
+
+/// Adds every saga instance of `history`, in acceptance order. `end` closes unfinished sagas.
+void add_saga_timeline(reports::ChromeTraceWriter& trace, const saga::SagaHistory& history,
+                       sim::Time end);
+
+/// Adds the fault spans of `report` (Report.faults, filled by the runner).
+void add_fault_timeline(reports::ChromeTraceWriter& trace, const report::Report& report);
+
+}  // namespace txsim::runner
