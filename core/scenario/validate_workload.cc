@@ -118,11 +118,34 @@ void transfers(Validation& v, const FieldCursor& at, const Workload& w, const Sc
   }
 }
 
+// The ingest service of the upload kind the saga stores, if the saga has one. Such a saga needs
+// the upload's kind, which only `workload.uploads` supplies: started by saga_arrivals, every
+// instance would be refused at ingest — a run that looks fine and measures nothing.
+const Service* upload_ingest_service(const Scenario& s, const std::string& saga_name) {
+  for (const auto& saga : s.saga()) {
+    if (saga.name() != saga_name) continue;
+    for (const auto& step : saga.step()) {
+      for (const auto& service : s.service()) {
+        if (service.name() == step.service() && service.type() == "upload.ingest") {
+          return &service;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
 void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, const Scenario& s) {
   for (int i = 0; i < w.saga_arrivals_size(); ++i) {
     const SagaArrivals& a = w.saga_arrivals(i);
     const FieldCursor c = at.nested(w, "saga_arrivals", i);
     known_saga(v, c, a, "saga", a.saga(), "");
+    if (const Service* ingest = upload_ingest_service(s, a.saga())) {
+      v.error(c, a, "saga", -1,
+              "is '" + a.saga() + "', whose service '" + ingest->name() +
+                  "' (upload.ingest) needs each upload's kind; expected the saga to be started "
+                  "by workload.uploads (kind_mix), not saga_arrivals");
+    }
     v.rate_per_s(c, a, "rate_per_s", a.rate_per_s());
     if (a.has_count()) v.count(c, a, "count", a.count(), 1, kMaxCount, "sagas");
     bounded(v, c, a, a.has_count(), s);

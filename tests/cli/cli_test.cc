@@ -171,6 +171,9 @@ struct BadCase {
   const char* message;  // how the message starts
 };
 
+// ctest shows the case's name instead of the struct's bytes.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class CliBadScenario : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(CliBadScenario, Exits2NamingPositionAndField) {
@@ -214,6 +217,16 @@ INSTANTIATE_TEST_SUITE_P(
                               "count: 5000000000000 } }\n"),
                 "count", "workload.saga_arrivals[0].count",
                 "is 5000000000000; expected 1 to 1000000000"},
+        BadCase{"upload_saga_without_kind",
+                "name: \"s\"\nstop { arrivals_s: 10 }\n"
+                "topology { node { name: \"orchestrator\" } node { name: \"n1\" } }\n"
+                "service { name: \"ingest-video\" type: \"upload.ingest\" node: \"n1\" }\n"
+                "saga { name: \"upload-video\" step { name: \"ingest\" service: "
+                "\"ingest-video\" compensation: \"delete\" } }\n"
+                "workload { saga_arrivals { saga: \"upload-video\" rate_per_s: 1 count: 5 } }\n",
+                "saga: \"upload-video\" rate", "workload.saga_arrivals[0].saga",
+                "is 'upload-video', whose service 'ingest-video' (upload.ingest) needs each "
+                "upload's kind"},
         BadCase{"absurd_sessions",
                 kSaga + "cqrs { replica { name: \"r\" node: \"n1\" } projection { name: \"f\" "
                         "type: \"feed.join\" }\n readers { sessions: 100000000000 } }\n",
