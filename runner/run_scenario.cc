@@ -217,6 +217,11 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     sagas->add_probes(sampler);
     sagas->start();
   }
+  std::optional<DroppedMessages> drops;
+  if (sagas && options.chrome_trace != nullptr) {
+    drops.emplace(sagas->world().network());
+    sagas->world().network().set_drop_observer(&*drops);
+  }
   std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
   std::optional<QueueTimeline> queue_timeline;
   if (options.chrome_trace != nullptr) queue_timeline.emplace(*options.chrome_trace);
@@ -265,8 +270,12 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   if (sagas) passed = sagas->fill_report(r) && passed;
   if (sagas && options.saga_history) options.saga_history(sagas->world().history().history());
   if (options.chrome_trace != nullptr) {
-    if (sagas) add_saga_timeline(*options.chrome_trace, sagas->world().history().history(), simulator.now());
     add_fault_timeline(*options.chrome_trace, r);
+    if (sagas) {
+      add_saga_timeline(*options.chrome_trace, sagas->world().history().history(),
+                        simulator.now());
+      drops->add_to(*options.chrome_trace);
+    }
     r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
   r.set_passed(passed);

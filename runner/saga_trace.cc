@@ -83,4 +83,12 @@ void add_fault_timeline(reports::ChromeTraceWriter& trace, const report::Report&
   }
 }
 
+void DroppedMessages::add_to(reports::ChromeTraceWriter& trace) const {
+  for (const Drop& d : drops_) {
+    const std::string from = network_.node(d.from).name();
+    trace.add_instant(trace.track("messages dropped", "from " + from), d.reason, "message", d.at,
+                      {{"to", network_.node(d.to).name()}, {"type", std::to_string(d.type)}});
+  }
+}
+
 }  // namespace txsim::runner

@@ -173,13 +173,13 @@ std::uint64_t Network::send(Node& sender, Message message, std::uint32_t to_inca
   ++stats_.messages_sent;
   const Link& path = link(sender.id(), receiver.id());
   if (path.blocked > 0) {
-    drop(stats_.dropped_partition);
+    drop(stats_.dropped_partition, message, "partition");
     return message.header.id;
   }
   double loss = path.overrides.loss_probability.value_or(config_.loss_probability);
   if (fault_loss_probability_ > 0.0) loss = 1.0 - (1.0 - loss) * (1.0 - fault_loss_probability_);
   if (loss > 0.0 && sim::bernoulli(loss_rng_, loss)) {
-    drop(stats_.dropped_loss);
+    drop(stats_.dropped_loss, message, "loss");
     return message.header.id;
   }
   launch_copy(message, to_incarnation, path);
@@ -223,15 +223,19 @@ void Network::deliver(void* context, std::uint64_t slot) {
   const MessageHeader& header = copy.message.header;
   Node& receiver = *self.nodes_[header.to];
   NetworkStats& stats = self.stats_;
-  if (self.link(header.from, header.to).blocked > 0) return self.drop(stats.dropped_partition);
-  if (!receiver.is_up()) return self.drop(stats.dropped_node_down);
+  if (self.link(header.from, header.to).blocked > 0) {
+    return self.drop(stats.dropped_partition, copy.message, "partition");
+  }
+  if (!receiver.is_up()) return self.drop(stats.dropped_node_down, copy.message, "node down");
   if (receiver.incarnation() != copy.to_incarnation) {
-    return self.drop(stats.dropped_stale_incarnation);
+    return self.drop(stats.dropped_stale_incarnation, copy.message, "stale incarnation");
   }
   if ((header.flags & kFlagReply) != 0) {
-    if (!receiver.complete_call(copy.message)) return self.drop(stats.dropped_late_reply);
+    if (!receiver.complete_call(copy.message)) {
+      return self.drop(stats.dropped_late_reply, copy.message, "late reply");
+    }
   } else if (!receiver.dispatch(copy.message)) {
-    return self.drop(stats.dropped_no_handler);
+    return self.drop(stats.dropped_no_handler, copy.message, "no handler");
   }
   ++stats.messages_delivered;
 }

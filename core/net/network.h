@@ -87,6 +87,15 @@ struct NetworkStats {
   std::uint64_t call_timeouts = 0;
 };
 
+/// Sees every message the network drops, for timelines (--trace-json). An observer: it must not
+/// change the simulation. `reason` names the NetworkStats counter, e.g. "partition", "loss",
+/// "node down", "stale incarnation", "late reply", "no handler".
+class DropObserver {
+ public:
+  virtual ~DropObserver() = default;
+  virtual void on_dropped(const Message& message, const char* reason, sim::Time at) = 0;
+};
+
 enum class PartitionMode { kSymmetric, kOneWay };  // one way: a -> b blocked, b -> a open
 using PartitionId = std::uint32_t;
 
@@ -130,6 +139,8 @@ class Network {
   const LatencyModel& latency_model(NodeId from, NodeId to) const { return link(from, to).latency; }
 
   const NetworkStats& stats() const { return stats_; }
+  /// Installs (or, with nullptr, removes) the drop observer. Not owned.
+  void set_drop_observer(DropObserver* observer) { drop_observer_ = observer; }
   /// Sum of every node's DurableStore counters (the `storage` report section).
   storage::StoreStats storage_stats() const;
   std::size_t in_flight() const { return in_flight_; }
@@ -162,9 +173,10 @@ class Network {
   std::uint64_t send(Node& sender, Message message, std::uint32_t to_incarnation);
   void launch_copy(const Message& message, std::uint32_t to_incarnation, const Link& link);
   static void deliver(void* network, std::uint64_t slot);
-  void drop(std::uint64_t& reason) {
-    ++reason;
+  void drop(std::uint64_t& counter, const Message& message, const char* reason) {
+    ++counter;
     ++stats_.messages_dropped;
+    if (drop_observer_ != nullptr) drop_observer_->on_dropped(message, reason, simulator_.now());
   }
 
   sim::Simulator& simulator_;
@@ -187,6 +199,7 @@ class Network {
   double fault_duplication_probability_ = 0.0;
   std::uint64_t next_message_id_ = 1;
   NetworkStats stats_;
+  DropObserver* drop_observer_ = nullptr;
 };
 
 }  // namespace txsim::net

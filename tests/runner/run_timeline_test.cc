@@ -73,12 +73,16 @@ scenario::LoadedScenario small_saga_with_crash() {
       step { name: "describe" service: "description" kind: PIVOT after: "ingest" }
     }
     workload { uploads { rate_per_s: 20  kind_mix { video: 1 } } }
-    faults { at { time_s: 0.5 crash { node: "meta" downtime_s: 0.3 } } }
+    faults {
+      at { time_s: 0.5 crash { node: "meta" downtime_s: 0.3 } }
+      at { time_s: 1 loss { probability: 0.3 duration_s: 0.5 } }
+    }
   )pb", "saga-timeline.textproto", plugins::registry(), {});
 }
 
 // The trace shows each accepted saga as one span on its own instance track and each request the
-// orchestrator sent (as the history recorded it) as one more span, plus the injected crash.
+// orchestrator sent (as the history recorded it) as one more span, plus the injected faults and
+// one instant per message the network dropped.
 TEST(RunTimeline, TraceJsonHoldsSagasRequestsAndFaults) {
   reports::ChromeTraceWriter trace(1'000'000);
   RunOptions options;
@@ -109,6 +113,13 @@ TEST(RunTimeline, TraceJsonHoldsSagasRequestsAndFaults) {
   }
   EXPECT_EQ(request_spans, attempts);
   EXPECT_NE(json.find("\"cat\":\"fault\""), std::string::npos);
+  std::size_t drops = 0;
+  for (std::size_t at = json.find("\"cat\":\"message\""); at != std::string::npos;
+       at = json.find("\"cat\":\"message\"", at + 1)) {
+    ++drops;
+  }
+  ASSERT_GT(traced.network().messages_dropped(), 0u);
+  EXPECT_EQ(drops, traced.network().messages_dropped());
   EXPECT_NE(json.find("instance 1"), std::string::npos);
   EXPECT_EQ(trace.dropped(), 0u);
 }
