@@ -154,6 +154,8 @@ void TwoPhaseParticipant::on_decision(const net::Message& message) {
     return;
   }
   if (it->second.phase == Phase::kApplying) return;
+  // Marked before the coroutine starts, so a duplicate decision in between is ignored.
+  it->second.phase = Phase::kApplying;
   node_.spawn(apply(it->first, commit));
 }
 
