@@ -118,6 +118,7 @@ report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool 
   for (const auto at : rejected_at) in_windows += in_fault_window(report, at) ? 1 : 0;
   const std::uint64_t started = world.history().txns().size();
   out.set_started(started);
+  out.set_rejected(rejected_at.size());
   out.set_committed(committed);
   out.set_aborted(aborted);
   out.set_unfinished(started - committed - aborted);

@@ -99,10 +99,16 @@ void TwoPhaseCoordinator::on_begin_commit(const TwoPcMessage& m) {
 
 void TwoPhaseCoordinator::on_vote(const TwoPcMessage& m) {
   const auto it = txns_.find(m.txn);
-  // A vote for a finished or forgotten transaction changes nothing: a yes voter that missed
-  // the decision will ask for it.
-  if (it == txns_.end() || it->second.phase != Phase::kCollecting) return;
+  // A vote for a forgotten transaction changes nothing: a yes voter that missed the decision
+  // will ask for it.
+  if (it == txns_.end()) return;
   Txn& t = it->second;
+  if (t.phase == Phase::kDecided && !t.commit && m.flag != 1) {
+    // A late no vote answers the abort: that part has aborted and needs nothing more.
+    on_ack(m);
+    return;
+  }
+  if (t.phase != Phase::kCollecting) return;
   t.parts.at(m.part) = m.flag == 1 ? PartState::kYes : PartState::kNo;
   if (m.flag != 1) {
     decide(m.txn, false);
@@ -127,6 +133,10 @@ void TwoPhaseCoordinator::on_ack(const TwoPcMessage& m) {
 void TwoPhaseCoordinator::on_query(const TwoPcMessage& m) {
   const auto it = txns_.find(m.txn);
   if (it == txns_.end()) {  // presumed abort (see the header comment, 4.)
+    // The presumption is the decision of a transaction lost before it was decided.
+    if (history_ != nullptr && history_->knows(m.txn)) {
+      history_->decide(m.txn, Outcome::kAborted, node_.simulator().now());
+    }
     const auto& r = routes_.at(m.route);
     send(r.nodes.at(m.part), kDecision, {m.txn, m.part, m.service, m.route, 0, {}});
     return;

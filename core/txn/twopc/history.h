@@ -42,9 +42,9 @@ class TwoPhaseHistory {
   void begin(TxnId txn, std::uint32_t route, sim::Time at) {
     txns_.try_emplace(txn, TxnRecord{txn, route, at, Outcome::kNone, {}, false});
   }
+  /// REQUIRES: begin(txn) was recorded.
   void decide(TxnId txn, Outcome outcome, sim::Time at) {
-    auto& r = txns_[txn];
-    r.txn = txn;
+    auto& r = txns_.at(txn);
     if (r.outcome == Outcome::kNone) {
       r.outcome = outcome;
       r.decided_at = at;
@@ -52,6 +52,7 @@ class TwoPhaseHistory {
       r.contradicted = true;
     }
   }
+  bool knows(TxnId txn) const { return txns_.count(txn) > 0; }
   void part(PartOutcome outcome) { parts_.push_back(outcome); }
 
   const std::map<TxnId, TxnRecord>& txns() const { return txns_; }

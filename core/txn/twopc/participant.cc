@@ -84,17 +84,18 @@ sim::Task<void> TwoPhaseParticipant::serve(TwoPcMessage m, bool initiator) {
   }
   parts_.emplace(key, Part{{m.txn, m.part, m.args}, m.route, Phase::kWorking, false, {}});
   ++stats_.prepares;
-  const Vote vote = co_await work(key);
+  const std::optional<Vote> vote = co_await work(key);
+  if (!vote) co_return;  // the decision came first and has been applied and answered
   m.service = service_;
-  m.flag = vote == Vote::kYes ? 1 : 0;
+  m.flag = *vote == Vote::kYes ? 1 : 0;
   if (initiator) {
-    if (vote == Vote::kYes) send(kBeginCommit, m);
+    if (*vote == Vote::kYes) send(kBeginCommit, m);
   } else {
     send(kVote, m);
   }
 }
 
-sim::Task<Vote> TwoPhaseParticipant::work(Key key) {
+sim::Task<std::optional<Vote>> TwoPhaseParticipant::work(Key key) {
   Part& part = parts_.at(key);
   const sim::Time deadline = node_.simulator().now() + config_.vote_timeout;
   std::vector<std::string> keys = resource_.lock_keys(part.op);
@@ -134,7 +135,7 @@ sim::Task<Vote> TwoPhaseParticipant::work(Key key) {
   part.voted_at = node_.simulator().now();
   if (part.abort_requested) {  // the coordinator gave up while the record was being forced
     co_await apply(key, false);
-    co_return Vote::kNo;
+    co_return std::nullopt;
   }
   ++stats_.votes_yes;
   node_.spawn(watch_in_doubt(key, false));
@@ -145,11 +146,17 @@ void TwoPhaseParticipant::on_decision(const net::Message& message) {
   const TwoPcMessage m = decode(message.payload);
   const bool commit = m.flag == 1;
   const auto it = parts_.find({m.txn, m.part});
-  if (it == parts_.end() || it->second.phase == Phase::kWorking) {
+  if (it != parts_.end() && it->second.phase == Phase::kWorking) {
+    // The coordinator gave up before this part voted (or, for a commit, this is a late
+    // duplicate of a prepare whose commit was applied before): it must not prepare any more.
+    // Its no vote (or the abort it applies) answers an abort; a commit is acknowledged here.
+    it->second.abort_requested = true;
+    if (commit) send(kAck, {m.txn, m.part, service_, m.route, m.flag, {}});
+    return;
+  }
+  if (it == parts_.end()) {
     // Nothing prepared here: the decision was applied before (its acknowledgement was lost),
-    // or this part aborted without a yes vote. A part still working is a late duplicate of a
-    // finished prepare or one the coordinator gave up on: it must not prepare any more.
-    if (it != parts_.end()) it->second.abort_requested = true;
+    // or this part aborted with a no vote.
     if (commit || !config_.presumed_abort) send(kAck, {m.txn, m.part, service_, m.route, m.flag, {}});
     return;
   }

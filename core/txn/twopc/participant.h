@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -108,7 +109,8 @@ class TwoPhaseParticipant {
   using Key = std::pair<TxnId, std::uint32_t>;
 
   sim::Task<void> serve(TwoPcMessage m, bool initiator);
-  sim::Task<Vote> work(Key key);
+  /// The vote, or nullopt when the decision arrived meanwhile and was applied (and answered).
+  sim::Task<std::optional<Vote>> work(Key key);
   sim::Task<void> apply(Key key, bool commit);
   sim::Task<void> watch_in_doubt(Key key, bool ask_now);
   void forget(Key key, Outcome outcome);
