@@ -76,6 +76,11 @@ bool load_source(const std::string& file, const std::vector<std::string>& overri
 std::optional<std::string> instance_dot(const scenario::LoadedScenario& loaded,
                                         std::optional<std::uint64_t> seed,
                                         std::uint64_t saga_id) {
+  if (loaded.scenario.protocol().has_two_phase_commit()) {
+    std::cerr << "txsim diagram: " << loaded.file << " runs two-phase commit; --instance draws "
+              << "the path of a saga instance (saga orchestration)\n";
+    return std::nullopt;
+  }
   runner::RunOptions options;
   options.seed = seed;
   std::optional<std::string> dot;

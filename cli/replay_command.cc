@@ -54,6 +54,11 @@ int replay_command(const std::vector<std::string>& args) {
   const std::optional<std::uint64_t> saga_id =
       parsed->options.count("saga") ? std::optional(parsed->options["saga"].as<std::uint64_t>())
                                     : std::nullopt;
+  if (saga_id && loaded.scenario.protocol().has_two_phase_commit()) {
+    std::cerr << "txsim replay: " << loaded.file << " runs two-phase commit; --saga shows the "
+              << "path of a saga instance (saga orchestration)\n";
+    return kExitUsage;
+  }
   if (saga_id) {
     run_options.saga_history = [&](const saga::SagaHistory& history) {
       if (const auto timeline = saga::instance_timeline(history, *saga_id)) {

@@ -219,8 +219,8 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   }
   std::optional<DroppedMessages> drops;
   if (sagas && options.chrome_trace != nullptr) {
-    drops.emplace(sagas->world().network());
-    sagas->world().network().set_drop_observer(&*drops);
+    drops.emplace(sagas->network());
+    sagas->network().set_drop_observer(&*drops);
   }
   std::vector<std::unique_ptr<plugins::queueing::OpenQueueWorkload>> queues;
   std::optional<QueueTimeline> queue_timeline;
@@ -268,14 +268,18 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
     add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
   }
   if (sagas) passed = sagas->fill_report(r) && passed;
-  if (sagas && options.saga_history) options.saga_history(sagas->world().history().history());
+  // Under two-phase commit there is no saga history (and no saga instance to show).
+  const bool saga_protocol = sagas && sagas->twopc() == nullptr;
+  if (saga_protocol && options.saga_history) {
+    options.saga_history(sagas->world().history().history());
+  }
   if (options.chrome_trace != nullptr) {
     add_fault_timeline(*options.chrome_trace, r);
-    if (sagas) {
+    if (saga_protocol) {
       add_saga_timeline(*options.chrome_trace, sagas->world().history().history(),
                         simulator.now());
-      drops->add_to(*options.chrome_trace);
     }
+    if (drops) drops->add_to(*options.chrome_trace);
     r.set_trace_events_dropped(options.chrome_trace->dropped());
   }
   r.set_passed(passed);

@@ -52,8 +52,10 @@ class SagaScenario {
   /// The 2PC system, or null when the protocol is a saga protocol.
   TwoPhaseWorld* twopc() { return twopc_.get(); }
 
- private:
+  /// The network of either system.
   net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
+
+ private:
   std::uint32_t route(const std::string& saga) const {
     return world_ ? world_->route(saga) : twopc_->route(saga);
   }
