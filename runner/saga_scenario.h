@@ -15,6 +15,7 @@
 #include "core/fault/fault_injector.h"
 #include "core/metrics/time_series.h"
 #include "core/scenario/loader.h"
+#include "plugins/transfer/transfer_arrivals.h"
 #include "plugins/upload/upload_arrivals.h"
 #include "runner/saga_world.h"
 #include "txsim/report.pb.h"
@@ -57,6 +58,7 @@ class SagaScenario {
   std::unique_ptr<SagaWorld> world_;
   std::unique_ptr<fault::FaultInjector> faults_;
   std::vector<std::unique_ptr<plugins::upload::SagaArrivals>> arrivals_;
+  std::unique_ptr<plugins::transfer::TransferArrivals> transfers_;
   std::uint64_t next_saga_id_ = 1;
 };
 

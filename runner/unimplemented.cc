@@ -13,10 +13,10 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // Fields (with everything inside them) that the runner implements.
-constexpr std::array<std::string_view, 14> kImplementedFields = {
+constexpr std::array<std::string_view, 15> kImplementedFields = {
     "name",          "description",    "seed",     "stop",
     "topology",      "service",        "saga",     "protocol.saga_orchestration",
-    "workload.open_queue", "workload.uploads", "workload.saga_arrivals", "faults",
+    "workload.open_queue", "workload.uploads", "workload.saga_arrivals", "workload.transfers", "faults",
     "checks",        "report"};
 
 bool implemented(const std::string& path) {
