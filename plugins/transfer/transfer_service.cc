@@ -12,6 +12,10 @@ std::string marker_key(Role role, std::uint64_t transfer_id) {
   return std::string(to_string(role)) + "/" + id;
 }
 
+std::string pending_key(Role role, std::uint64_t txn) {
+  return "pending/" + marker_key(role, txn);
+}
+
 std::int64_t read_balance(const storage::DurableStore& store, std::uint64_t key,
                           std::int64_t initial) {
   const auto& contents = store.contents();
@@ -57,30 +61,60 @@ std::int64_t TransferService::net_change(const storage::DurableStore& store) con
   return sum;
 }
 
-saga::StepResult TransferService::apply_action(storage::DurableStore& store,
-                                               const saga::StepRequest& request, sim::Rng&) {
-  const std::uint64_t a = request.args.a;
-  const std::uint64_t b = request.args.b;
+void TransferService::apply(storage::DurableStore& store, std::uint64_t id, std::uint64_t a,
+                            std::uint64_t b) {
   switch (role_) {
-    case Role::kWithdraw: {
-      const std::int64_t before = balance(store, a);
-      if (before < 1) return saga::StepResult::kFailure;
-      store.put(row_key(a), std::to_string(before - 1));
-      store.put(marker_key(role_, request.saga_id), std::to_string(a));
-      return saga::StepResult::kSuccess;
-    }
+    case Role::kWithdraw:
+      store.put(row_key(a), std::to_string(balance(store, a) - 1));
+      store.put(marker_key(role_, id), std::to_string(a));
+      return;
     case Role::kDeposit: {
       const std::uint64_t read_number = ++reads_[b];
       store.put(row_key(b), std::to_string(balance(store, b) + 1));
-      store.put(marker_key(role_, request.saga_id),
-                std::to_string(b) + ":" + std::to_string(read_number));
-      return saga::StepResult::kSuccess;
+      store.put(marker_key(role_, id), std::to_string(b) + ":" + std::to_string(read_number));
+      return;
     }
     case Role::kLog:
-      store.put(marker_key(role_, request.saga_id), std::to_string(a) + "->" + std::to_string(b));
-      return saga::StepResult::kSuccess;
+      store.put(marker_key(role_, id), std::to_string(a) + "->" + std::to_string(b));
+      return;
   }
-  return saga::StepResult::kFailure;
+}
+
+saga::StepResult TransferService::apply_action(storage::DurableStore& store,
+                                               const saga::StepRequest& request, sim::Rng&) {
+  if (role_ == Role::kWithdraw && balance(store, request.args.a) < 1) {
+    return saga::StepResult::kFailure;
+  }
+  apply(store, request.saga_id, request.args.a, request.args.b);
+  return saga::StepResult::kSuccess;
+}
+
+std::vector<std::string> TransferService::lock_keys(const twopc::Operation& op) const {
+  switch (role_) {
+    case Role::kWithdraw: return {row_key(op.args.a)};
+    case Role::kDeposit: return {row_key(op.args.b)};
+    case Role::kLog: return {};
+  }
+  return {};
+}
+
+twopc::Vote TransferService::prepare(storage::DurableStore& store, const twopc::Operation& op,
+                                     sim::Rng&) {
+  if (role_ == Role::kWithdraw && balance(store, op.args.a) < 1) return twopc::Vote::kNo;
+  store.put(pending_key(role_, op.txn), std::to_string(op.args.a) + "," + std::to_string(op.args.b));
+  return twopc::Vote::kYes;
+}
+
+void TransferService::commit(storage::DurableStore& store, const twopc::Operation& op) {
+  const std::string pending = pending_key(role_, op.txn);
+  if (!store.get(pending)) return;  // already committed (or never prepared)
+  apply(store, op.txn, op.args.a, op.args.b);
+  store.erase(pending);
+}
+
+void TransferService::abort(storage::DurableStore& store, const twopc::Operation& op) {
+  const std::string pending = pending_key(role_, op.txn);
+  if (store.get(pending)) store.erase(pending);
 }
 
 void TransferService::apply_compensation(storage::DurableStore& store,

@@ -22,6 +22,12 @@
 // deposit marker remembers the read count when it was applied, and a compensation adds the reads
 // of the row since then. The counter is an observer outside the simulated system (memory of the
 // plugin object, not of the node): a crash does not reset it.
+//
+// Two-phase commit (core/txn/twopc/resource.h): the same service is a TwoPhaseResource. It locks
+// the row it touches (withdraw: row a, deposit: row b, log: nothing); prepare() checks the
+// balance (withdraw votes kNo below 1) and writes only "pending/<role>/<txn>"; commit() applies
+// the row change and the marker and removes the pending record; abort() removes the pending
+// record. Under strict 2PL a deposit's read never sees an uncommitted unit: no dirty reads.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +35,7 @@
 #include <string>
 
 #include "core/txn/saga/service.h"
+#include "core/txn/twopc/resource.h"
 
 namespace txsim::plugins::transfer {
 
@@ -41,7 +48,7 @@ const char* to_string(Role role);
 /// "row/<key as 8 hex digits>".
 std::string row_key(std::uint64_t key);
 
-class TransferService : public saga::SagaService {
+class TransferService : public saga::SagaService, public twopc::TwoPhaseResource {
  public:
   /// REQUIRES: initial_balance >= 0.
   TransferService(Role role, std::int64_t initial_balance)
@@ -50,7 +57,14 @@ class TransferService : public saga::SagaService {
   saga::StepResult apply_action(storage::DurableStore& store, const saga::StepRequest& request,
                                 sim::Rng& rng) override;
   void apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) override;
-  bool effect_present(const storage::DurableStore& store, std::uint64_t saga_id) const override;
+  /// The committed effect of saga or 2PC transaction `id` (its marker) is in `store`.
+  bool effect_present(const storage::DurableStore& store, std::uint64_t id) const override;
+
+  std::vector<std::string> lock_keys(const twopc::Operation& op) const override;
+  twopc::Vote prepare(storage::DurableStore& store, const twopc::Operation& op,
+                      sim::Rng& rng) override;
+  void commit(storage::DurableStore& store, const twopc::Operation& op) override;
+  void abort(storage::DurableStore& store, const twopc::Operation& op) override;
 
   Role role() const { return role_; }
   std::int64_t initial_balance() const { return initial_balance_; }
@@ -65,6 +79,8 @@ class TransferService : public saga::SagaService {
  private:
   Role role_;
   std::int64_t initial_balance_;
+  // The saga action's effect, shared by the 2PC commit: row change, marker, read count.
+  void apply(storage::DurableStore& store, std::uint64_t id, std::uint64_t a, std::uint64_t b);
   std::map<std::uint64_t, std::uint64_t> reads_;  // row key -> reads so far (deposit role)
   std::uint64_t dirty_reads_ = 0;
 };

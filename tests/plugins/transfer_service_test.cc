@@ -133,6 +133,66 @@ RC_GTEST_PROP(TransferService, MatchesAMapModel, ()) {
   RC_ASSERT(service.dirty_reads() == dirty);
 }
 
+struct TwoPcOp {
+  int kind;  // 0 prepare, 1 commit, 2 abort
+  std::uint64_t txn;
+  std::uint64_t key;
+};
+
+// As a 2PC resource, over any sequence of prepares, commits and aborts (repeated, out of order,
+// for transactions never prepared): a balance changes only when a prepared transaction commits,
+// a commit or abort is idempotent, an abort never undoes a commit, and effect_present is true
+// exactly for committed transactions. Model: a map of balances and the prepared/committed sets.
+RC_GTEST_PROP(TransferService, TwoPhaseResourceMatchesAMapModel, ()) {
+  const auto role = *rc::gen::element(Role::kWithdraw, Role::kDeposit, Role::kLog);
+  const auto initial = *rc::gen::inRange<std::int64_t>(0, 3);
+  const auto ops = *rc::gen::container<std::vector<TwoPcOp>>(rc::gen::construct<TwoPcOp>(
+      rc::gen::inRange(0, 3), rc::gen::inRange<std::uint64_t>(1, 15),
+      rc::gen::inRange<std::uint64_t>(1, 4)));
+  sim::Simulator simulator(1);
+  storage::DurableStore store(simulator);
+  TransferService service(role, initial);
+  sim::Rng rng = simulator.stream("test");
+  std::map<std::uint64_t, std::int64_t> balance;
+  std::map<std::uint64_t, std::uint64_t> prepared;  // txn -> key
+  std::set<std::uint64_t> committed, used;
+  auto bal = [&](std::uint64_t k) { return balance.count(k) ? balance[k] : initial; };
+  for (const auto& op : ops) {
+    twopc::Operation o;
+    o.txn = op.txn;
+    o.args = {op.key, op.key};
+    if (op.kind == 0) {
+      if (used.count(op.txn)) continue;  // a transaction prepares once per participant
+      used.insert(op.txn);
+      const auto keys = service.lock_keys(o);
+      RC_ASSERT(keys.size() == (role == Role::kLog ? 0u : 1u));
+      const bool no = role == Role::kWithdraw && bal(op.key) < 1;
+      RC_ASSERT(service.prepare(store, o, rng) == (no ? twopc::Vote::kNo : twopc::Vote::kYes));
+      if (!no) prepared[op.txn] = op.key;
+    } else if (op.kind == 1) {
+      const auto it = prepared.find(op.txn);
+      if (it != prepared.end()) {
+        o.args = {it->second, it->second};
+        service.commit(store, o);
+        if (role == Role::kWithdraw) balance[it->second] = bal(it->second) - 1;
+        if (role == Role::kDeposit) balance[it->second] = bal(it->second) + 1;
+        committed.insert(op.txn);
+        prepared.erase(it);
+      } else {
+        service.commit(store, o);  // never prepared, or already committed/aborted: no-op
+      }
+    } else {
+      service.abort(store, o);
+      prepared.erase(op.txn);
+    }
+  }
+  for (std::uint64_t k = 1; k < 4; ++k) RC_ASSERT(service.balance(store, k) == bal(k));
+  for (std::uint64_t t = 1; t < 15; ++t) {
+    RC_ASSERT(service.effect_present(store, t) == (committed.count(t) > 0));
+  }
+  RC_ASSERT(service.dirty_reads() == 0u);
+}
+
 // Key frequencies follow Zipf(s): P(k) = k^-s / H(n, s). With 200,000 draws (two keys per
 // transfer) each observed frequency lies within 5 binomial standard errors of it.
 TEST(TransferArrivals, KeysFollowZipf) {
