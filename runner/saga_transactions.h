@@ -2,6 +2,10 @@
 // for a saga run, so that `txsim compare` can put a saga next to 2PC.
 //
 // Definitions (virtual time is integer nanoseconds; report figures are in ms and s):
+//  - started: sagas the orchestrator began (not those it refused while down: `rejected`);
+//    committed, compensated, aborted and the committed latency (accepted -> outcome recorded)
+//    come from the saga history, where a saga's first recorded outcome stands; unfinished is
+//    the rest (stuck, in flight, or lost before its first log record was durable).
 //  - aborted: sagas that ended compensated without any action having been applied (refused
 //    before any effect); compensated: the other compensated sagas.
 //  - throughput_per_s: committed / seconds from time zero to the latest arrival.
