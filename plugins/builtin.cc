@@ -25,7 +25,8 @@ void register_protocols(Registry& registry) {
       {string_param("coordinator_node", "", "node of the coordinator"),
        bool_param("presumed_abort", false, "no forced abort record, no abort acknowledgements"),
        bool_param("cooperative_termination", false, "in-doubt participants ask each other"),
-       double_param("vote_timeout_ms", 1000, 0, 1e9, "a participant that has not voted aborts")});
+       double_param("vote_timeout_ms", 1000, 0, 1e9, "a participant that has not voted aborts")})
+      .implemented = true;
 }
 
 void register_generic_services(Registry& registry) {
@@ -52,7 +53,9 @@ void register_checks(Registry& registry) {
   registry.add_check("effect_once", "no effect applied twice").implemented = true;
   registry.add_check("compensation_order", "compensations ran in the required order").implemented = true;
   registry.add_check("twopc_atomicity", "no transaction committed at one participant and "
-                                        "aborted at another");
+                                        "aborted at another").implemented = true;
+  registry.add_check("in_doubt_resolved", "every in-doubt 2PC participant learned the outcome "
+                                          "by the end").implemented = true;
   registry.add_check("freshness", "time to visibility and staleness of reads");
   registry.add_check("session_guarantees", "read-your-writes and monotonic reads");
   registry.add_check("convergence", "replicas equal the projection of the committed state");

@@ -12,6 +12,8 @@
 #include "plugins/upload/upload_services.h"
 #include "runner/report_series.h"
 #include "runner/saga_transactions.h"
+#include "runner/service_params.h"
+#include "runner/twopc_scenario.h"
 
 namespace txsim::runner {
 namespace {
@@ -28,30 +30,7 @@ constexpr double kOpenEndedFaultWindowS = 1e6;
   throw std::invalid_argument("not implemented yet: " + field + " (" + why + ")");
 }
 
-// A service's parameters as written, falling back to the registry's defaults.
-class Params {
- public:
-  explicit Params(const scenario::Service& service)
-      : service_(service),
-        spec_(plugins::registry().find(scenario::PluginKind::kService, service.type())) {}
-  std::string text(const std::string& name) const {
-    for (const auto& p : service_.param()) {
-      if (p.key() == name) return p.value();
-    }
-    const scenario::ParamSpec* param = spec_ != nullptr ? spec_->param(name) : nullptr;
-    if (param == nullptr) {
-      throw std::logic_error("service type '" + service_.type() + "' has no parameter " + name);
-    }
-    return param->default_value;
-  }
-  double number(const std::string& name) const { return std::stod(text(name)); }
-  bool flag(const std::string& name) const { return text(name) == "true" || text(name) == "1"; }
-  bool has(const std::string& name) const { return spec_ != nullptr && spec_->param(name) != nullptr; }
-
- private:
-  const scenario::Service& service_;
-  const scenario::PluginSpec* spec_;
-};
+using Params = ServiceParams;
 
 net::LatencyModel latency_model(const scenario::LatencyModel& m) {
   using M = scenario::LatencyModel;
@@ -175,17 +154,34 @@ saga::SagaDefinition saga_definition(const scenario::Saga& saga) {
   return d;
 }
 
-SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
+std::vector<net::NodeConfig> node_configs(const scenario::LoadedScenario& loaded) {
   const auto& s = loaded.scenario;
-  SagaWorldConfig config;
-  config.network = network_config(loaded);
   storage::StoreConfig store;
   if (s.topology().has_storage_sync_latency_ms()) {
     store.sync_latency = sim::duration_from_ms(s.topology().storage_sync_latency_ms());
   }
+  std::vector<net::NodeConfig> nodes;
   for (const auto& node : s.topology().node()) {
-    config.nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), store});
+    nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), store});
   }
+  // W3's transfer service gives the time of a forced write: its node's store sync latency.
+  for (const auto& service : s.service()) {
+    if (service.type() != "transfer.participant") continue;
+    const Params params(service);
+    for (auto& node : nodes) {
+      if (node.name == service.node()) {
+        node.store.sync_latency = sim::duration_from_ms(params.number("storage_write_ms"));
+      }
+    }
+  }
+  return nodes;
+}
+
+SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
+  const auto& s = loaded.scenario;
+  SagaWorldConfig config;
+  config.network = network_config(loaded);
+  config.nodes = node_configs(loaded);
   const auto& orchestration = s.protocol().saga_orchestration();
   config.orchestrator_node =
       orchestration.orchestrator_node().empty() ? "orchestrator" : orchestration.orchestrator_node();
@@ -195,18 +191,9 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
     const Params params(service);
     saga::ParticipantConfig participant;
     participant.barrier = !params.has("barrier") || params.flag("barrier");
-    // W3's transfer service names its local transaction time and forced-write time after the
-    // workload's text; the forced write is its node's store sync latency.
-    const bool transfer = service.type() == "transfer.participant";
-    participant.service_time_ms_mean =
-        params.number(transfer ? "local_txn_ms_mean" : "service_time_ms_mean");
-    if (transfer) {
-      for (auto& node : config.nodes) {
-        if (node.name == service.node()) {
-          node.store.sync_latency = sim::duration_from_ms(params.number("storage_write_ms"));
-        }
-      }
-    }
+    // W3's transfer service names its local transaction time after the workload's text.
+    participant.service_time_ms_mean = params.number(
+        service.type() == "transfer.participant" ? "local_txn_ms_mean" : "service_time_ms_mean");
     config.services.push_back({service.name(), service.node(), make_service(service), participant});
   }
   for (const auto& saga : s.saga()) config.sagas.push_back(saga_definition(saga));
@@ -281,9 +268,14 @@ void add_fault_spans(const std::vector<fault::FaultLogEntry>& log, sim::Time end
 SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
                            sim::Time arrivals_end)
     : simulator_(simulator), loaded_(loaded), arrivals_end_(arrivals_end) {
-  world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded));
-  faults_ = std::make_unique<fault::FaultInjector>(simulator, world_->network());
   const auto& s = loaded.scenario;
+  if (s.protocol().has_two_phase_commit()) {
+    twopc_ = std::make_unique<TwoPhaseWorld>(
+        simulator, twopc_world_config(loaded, network_config(loaded), node_configs(loaded)));
+  } else {
+    world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded));
+  }
+  faults_ = std::make_unique<fault::FaultInjector>(simulator, network());
   for (const auto& link : s.topology().link()) {
     net::LinkConfig config;
     if (link.has_latency()) config.latency = latency_model(link.latency());
@@ -293,14 +285,24 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     for (const auto from : resolve({link.from()}, "topology.link.from")) {
       for (const auto to : resolve({link.to()}, "topology.link.to")) {
         if (from == to) continue;
-        world_->network().set_link(from, to, config);
-        if (!link.has_symmetric() || link.symmetric()) world_->network().set_link(to, from, config);
+        network().set_link(from, to, config);
+        if (!link.has_symmetric() || link.symmetric()) network().set_link(to, from, config);
       }
     }
   }
-  auto submit = [this](std::uint32_t route, saga::SagaArgs args) {
-    world_->orchestrator().submit(route, next_saga_id_++, args);
-  };
+  // The arrival drivers take the begin function: a saga submission or a 2PC begin.
+  plugins::upload::SagaArrivals::Submit submit;
+  if (twopc_) {
+    submit = [this](std::uint32_t route, saga::SagaArgs args) {
+      if (!twopc_->coordinator().begin(route, next_saga_id_++, {args.a, args.b})) {
+        twopc_rejected_.push_back(simulator_.now());
+      }
+    };
+  } else {
+    submit = [this](std::uint32_t route, saga::SagaArgs args) {
+      world_->orchestrator().submit(route, next_saga_id_++, args);
+    };
+  }
   const auto& workload = s.workload();
   const bool open_ended = arrivals_end == sim::Time::max();
   if (open_ended && workload.has_uploads() && workload.uploads().count() == 0) {
@@ -317,7 +319,7 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     const auto& u = workload.uploads();
     auto route_or_zero = [&](const std::string& name, const std::string& fallback, double share) {
       const std::string saga = name.empty() ? fallback : name;
-      return share > 0 ? world_->route(saga) : 0u;
+      return share > 0 ? route(saga) : 0u;
     };
     const auto& mix = u.kind_mix();
     arrivals_.push_back(std::make_unique<plugins::upload::SagaArrivals>(
@@ -338,15 +340,15 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     config.count = t.count();
     if (t.has_keys_per_participant()) config.keys_per_participant = t.keys_per_participant();
     if (t.has_zipf_exponent()) config.zipf_exponent = t.zipf_exponent();
-    const std::uint32_t route = world_->route(t.saga());
+    const std::uint32_t transfer_route = route(t.saga());
     transfers_ = std::make_unique<plugins::transfer::TransferArrivals>(
         simulator, config, arrivals_end,
-        [submit, route](saga::SagaArgs args) { submit(route, args); });
+        [submit, transfer_route](saga::SagaArgs args) { submit(transfer_route, args); });
   }
   for (const auto& a : workload.saga_arrivals()) {
     arrivals_.push_back(std::make_unique<plugins::upload::SagaArrivals>(
         simulator, "saga_arrivals/" + a.saga(), a.rate_per_s(), a.count(), arrivals_end,
-        world_->route(a.saga()), submit));
+        route(a.saga()), submit));
   }
 }
 
@@ -356,7 +358,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
                                                const std::string& field) const {
   const auto& s = loaded_.scenario;
   std::set<net::NodeId> ids;
-  auto& network = world_->network();
+  auto& network = this->network();
   for (const auto& name : names) {
     if (name == "*") {
       for (net::NodeId id = 0; id < network.size(); ++id) ids.insert(id);
@@ -372,7 +374,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
     }
     for (const auto& service : s.service()) {
       if (service.name() == name) {
-        ids.insert(world_->node(service.node()).id());
+        ids.insert(network.find_node(service.node())->id());
         found = true;
       }
     }
@@ -463,7 +465,9 @@ void SagaScenario::schedule_faults() {
       crashes.nodes = resolve({random.nodes().begin(), random.nodes().end()}, "faults.random.nodes");
     } else {
       std::set<net::NodeId> service_nodes;
-      for (const auto& service : loaded_.scenario.service()) service_nodes.insert(world_->node(service.node()).id());
+      for (const auto& service : loaded_.scenario.service()) {
+        service_nodes.insert(network().find_node(service.node())->id());
+      }
       crashes.nodes = {service_nodes.begin(), service_nodes.end()};
     }
     crashes.mtbf_s = random.crash_mtbf_s();
@@ -484,16 +488,34 @@ bool SagaScenario::arrivals_finished() const {
 
 bool SagaScenario::done() const {
   if (!arrivals_finished()) return false;
+  if (twopc_) {
+    const auto& coordinator = twopc_->coordinator();
+    return coordinator.node().is_up() && coordinator.in_flight() == 0 && twopc_->participants_settled();
+  }
   const auto& orchestrator = world_->orchestrator();
   return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
 }
 
 std::uint64_t SagaScenario::finished() const {
+  if (twopc_) {
+    const auto& st = twopc_->coordinator().stats();
+    return st.committed + st.aborted;
+  }
   const auto& st = world_->orchestrator().stats();
   return st.committed + st.compensated + st.stuck;
 }
 
 void SagaScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
+  if (twopc_) {
+    const auto& coordinator = twopc_->coordinator();
+    sampler.add_probe("transactions in flight",
+                      [&coordinator] { return static_cast<double>(coordinator.in_flight()); });
+    sampler.add_probe("transactions decided", [&coordinator] {
+      const auto& st = coordinator.stats();
+      return static_cast<double>(st.committed + st.aborted);
+    });
+    return;
+  }
   const auto& orchestrator = world_->orchestrator();
   sampler.add_probe("sagas in flight", [&orchestrator] { return static_cast<double>(orchestrator.in_flight()); });
   sampler.add_probe("sagas finished", [&orchestrator] {
@@ -502,31 +524,8 @@ void SagaScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
   });
 }
 
-bool SagaScenario::fill_report(report::Report& r) {
-  const auto& stats = world_->orchestrator().stats();
-  auto* sagas = r.mutable_sagas();
-  sagas->set_started(stats.started);
-  sagas->set_rejected(stats.rejected);
-  sagas->set_committed(stats.committed);
-  sagas->set_compensated(stats.compensated);
-  sagas->set_stuck(stats.stuck);
-  sagas->set_unfinished(stats.started - stats.committed - stats.compensated - stats.stuck);
-  sagas->set_recovered(stats.recovered);
-  *sagas->mutable_latency_ms() = summary(stats.committed_latency_ns);
-  *sagas->mutable_compensated_latency_ms() = summary(stats.compensated_latency_ns);
-  for (std::size_t route = 0; route < world_->sagas().size(); ++route) {
-    const auto& definition = world_->sagas()[route];
-    for (std::size_t step = 0; step < definition.steps.size(); ++step) {
-      auto* out = sagas->add_steps();
-      out->set_saga(definition.name);
-      out->set_step(definition.steps[step].name);
-      out->set_kind(saga::to_string(definition.steps[step].kind));
-      out->set_attempts(stats.steps[route][step].attempts);
-      out->set_retries(stats.steps[route][step].retries);
-      out->set_compensations(stats.steps[route][step].compensations);
-    }
-  }
-  auto& network = world_->network();
+void SagaScenario::fill_common_sections(report::Report& r) {
+  auto& network = this->network();
   const auto& ns = network.stats();
   auto* net = r.mutable_network();
   net->set_messages_sent(ns.messages_sent);
@@ -553,9 +552,9 @@ bool SagaScenario::fill_report(report::Report& r) {
   fc->set_duplication_windows(fs.duplication_windows);
   fc->set_clock_skews(fs.clock_skews);
   add_fault_spans(faults_->log(), simulator_.now(), r);
-  *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
+}
 
-  auto checks = world_->run_checks();
+bool SagaScenario::append_checks(const std::vector<check::CheckResult>& checks, report::Report& r) {
   const auto& wanted = loaded_.scenario.checks();
   std::set<std::string> expected_failures(wanted.expect_failed().begin(), wanted.expect_failed().end());
   std::set<std::string> failed;
@@ -577,6 +576,59 @@ bool SagaScenario::fill_report(report::Report& r) {
     }
     if (!check.passed()) failed.insert(check.name);
   }
+  return failed == expected_failures;
+}
+
+bool SagaScenario::fill_twopc_report(report::Report& r) {
+  fill_common_sections(r);
+  const auto checks = twopc_->run_checks();
+  const auto& stop = loaded_.scenario.stop();
+  double window_s = stop.arrivals_s();
+  if (window_s <= 0 && !twopc_->history().txns().empty()) {
+    sim::Time last = sim::Time::zero();
+    for (const auto& [txn, record] : twopc_->history().txns()) last = std::max(last, record.begun_at);
+    window_s = last.to_seconds();
+  }
+  *r.mutable_transactions() =
+      transactions_report(*twopc_, loaded_.scenario.protocol().two_phase_commit().presumed_abort(),
+                          window_s, twopc_rejected_, r, checks.front().violations);
+  metrics::Histogram latency_ns;
+  for (const auto& [txn, record] : twopc_->history().txns()) {
+    if (record.outcome == twopc::Outcome::kCommitted) latency_ns.record((record.decided_at - record.begun_at).ns());
+  }
+  *r.add_latency_histograms() = to_latency_histogram(latency_ns, "committed transaction latency");
+  return append_checks(checks, r);
+}
+
+bool SagaScenario::fill_report(report::Report& r) {
+  if (twopc_) return fill_twopc_report(r);
+  const auto& stats = world_->orchestrator().stats();
+  auto* sagas = r.mutable_sagas();
+  sagas->set_started(stats.started);
+  sagas->set_rejected(stats.rejected);
+  sagas->set_committed(stats.committed);
+  sagas->set_compensated(stats.compensated);
+  sagas->set_stuck(stats.stuck);
+  sagas->set_unfinished(stats.started - stats.committed - stats.compensated - stats.stuck);
+  sagas->set_recovered(stats.recovered);
+  *sagas->mutable_latency_ms() = summary(stats.committed_latency_ns);
+  *sagas->mutable_compensated_latency_ms() = summary(stats.compensated_latency_ns);
+  for (std::size_t route = 0; route < world_->sagas().size(); ++route) {
+    const auto& definition = world_->sagas()[route];
+    for (std::size_t step = 0; step < definition.steps.size(); ++step) {
+      auto* out = sagas->add_steps();
+      out->set_saga(definition.name);
+      out->set_step(definition.steps[step].name);
+      out->set_kind(saga::to_string(definition.steps[step].kind));
+      out->set_attempts(stats.steps[route][step].attempts);
+      out->set_retries(stats.steps[route][step].retries);
+      out->set_compensations(stats.steps[route][step].compensations);
+    }
+  }
+  fill_common_sections(r);
+  *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
+
+  const auto checks = world_->run_checks();
   std::uint64_t atomicity_violations = 0;
   for (const auto& check : checks) {
     if (check.name == "saga_atomicity") atomicity_violations = check.violations;
@@ -584,7 +636,7 @@ bool SagaScenario::fill_report(report::Report& r) {
   sim::Time last_arrival = transfers_ ? transfers_->last_arrival() : sim::Time::zero();
   for (const auto& a : arrivals_) last_arrival = std::max(last_arrival, a->last_arrival());
   *r.mutable_transactions() = saga_transactions(*world_, r, atomicity_violations, last_arrival);
-  return failed == expected_failures;
+  return append_checks(checks, r);
 }
 
 }  // namespace txsim::runner

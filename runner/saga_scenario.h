@@ -1,7 +1,9 @@
 // The saga part of a scenario, made runnable: builds a SagaWorld from the scenario's topology,
 // services, sagas and orchestration protocol, drives its workloads (uploads, saga arrivals) and
 // fault plan, and reports on it (the `sagas`, `network`, `storage` and `fault_counts` sections,
-// the saga checks).
+// the saga checks). With protocol two_phase_commit it builds a TwoPhaseWorld instead
+// (runner/twopc_scenario.h): each saga arrival begins one 2PC transaction, and the report gets
+// the `transactions` section and the 2PC checks in place of `sagas` and the saga checks.
 //
 // Errors: a scenario that validated but asks for something the runtime cannot do (e.g. a
 // per-link loss window) throws std::invalid_argument naming the field; the CLI reports it as a
@@ -18,6 +20,7 @@
 #include "plugins/transfer/transfer_arrivals.h"
 #include "plugins/upload/upload_arrivals.h"
 #include "runner/saga_world.h"
+#include "runner/twopc_world.h"
 #include "txsim/report.pb.h"
 
 namespace txsim::runner {
@@ -45,9 +48,19 @@ class SagaScenario {
   /// (honouring checks.run / skip / expect_failed).
   bool fill_report(report::Report& report);
 
+  /// REQUIRES: the protocol is a saga protocol (else use twopc()).
   SagaWorld& world() { return *world_; }
+  /// The 2PC system, or null when the protocol is a saga protocol.
+  TwoPhaseWorld* twopc() { return twopc_.get(); }
 
  private:
+  net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
+  std::uint32_t route(const std::string& saga) const {
+    return world_ ? world_->route(saga) : twopc_->route(saga);
+  }
+  void fill_common_sections(report::Report& report);
+  bool fill_twopc_report(report::Report& report);
+  bool append_checks(const std::vector<check::CheckResult>& checks, report::Report& report);
   void schedule_faults();
   std::vector<net::NodeId> resolve(const std::vector<std::string>& names,
                                    const std::string& field) const;
@@ -56,6 +69,8 @@ class SagaScenario {
   const scenario::LoadedScenario& loaded_;
   sim::Time arrivals_end_;
   std::unique_ptr<SagaWorld> world_;
+  std::unique_ptr<TwoPhaseWorld> twopc_;
+  std::vector<sim::Time> twopc_rejected_;  // begins refused while the coordinator was down
   std::unique_ptr<fault::FaultInjector> faults_;
   std::vector<std::unique_ptr<plugins::upload::SagaArrivals>> arrivals_;
   std::unique_ptr<plugins::transfer::TransferArrivals> transfers_;

@@ -1,0 +1,153 @@
+#include "runner/twopc_scenario.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/metrics/histogram.h"
+#include "plugins/transfer/transfer_service.h"
+#include "plugins/upload/upload_resources.h"
+#include "runner/service_params.h"
+
+namespace txsim::runner {
+namespace {
+
+constexpr double kDefaultVoteTimeoutMs = 1000;
+constexpr double kDefaultDeadlineS = 60;
+// The coordinator waits a little longer than a participant: a participant that cannot vote
+// in time says no itself, which is cheaper than the coordinator giving up on it.
+constexpr sim::Duration kVoteWaitMargin = sim::milliseconds(1000);
+constexpr sim::Duration kResendInterval = sim::milliseconds(500);
+constexpr sim::Duration kQueryInterval = sim::milliseconds(500);
+
+std::unique_ptr<twopc::TwoPhaseResource> make_resource(const scenario::Service& service) {
+  const ServiceParams params(service);
+  const std::string& type = service.type();
+  using namespace plugins::upload;
+  if (type == "upload.ingest") {
+    const std::string kind = params.text("kind");
+    const UploadKind k = kind == "live" ? UploadKind::kLive
+                         : kind == "shorts" ? UploadKind::kShorts
+                                            : UploadKind::kVideo;
+    return std::make_unique<IngestResource>(k, params.number("shorts_max_duration_s"),
+                                            params.number("reject_probability"));
+  }
+  if (type == "upload.description") {
+    return std::make_unique<DescriptionResource>(params.number("moderation_reject_probability"));
+  }
+  if (type == "upload.publish") {
+    return std::make_unique<PublishResource>(static_cast<std::uint64_t>(params.number("quota")));
+  }
+  if (type == "upload.notify") {
+    return std::make_unique<NotifyResource>(params.number("failure_probability"));
+  }
+  if (type == "transfer.participant") {
+    return std::make_unique<plugins::transfer::TransferService>(
+        plugins::transfer::parse_role(params.text("role")),
+        static_cast<std::int64_t>(params.number("initial_balance")));
+  }
+  throw std::invalid_argument("not implemented yet: service[" + service.name() + "].type ('" + type +
+                              "' has no two-phase-commit side)");
+}
+
+report::LatencySummary summary_ms(const metrics::Histogram& ns) {
+  report::LatencySummary out;
+  out.set_count(ns.count());
+  out.set_mean(ns.mean() / 1e6);
+  out.set_p50(static_cast<double>(ns.quantile(0.5)) / 1e6);
+  out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
+  out.set_max(static_cast<double>(ns.max()) / 1e6);
+  return out;
+}
+
+bool in_fault_window(const report::Report& report, sim::Time at) {
+  const double t = at.to_seconds();
+  return std::any_of(report.faults().begin(), report.faults().end(),
+                     [t](const auto& span) { return span.start_s() <= t && t <= span.end_s(); });
+}
+
+}  // namespace
+
+TwoPhaseWorldConfig twopc_world_config(const scenario::LoadedScenario& loaded,
+                                       net::NetworkConfig network, std::vector<net::NodeConfig> nodes) {
+  const auto& s = loaded.scenario;
+  const auto& protocol = s.protocol().two_phase_commit();
+  TwoPhaseWorldConfig config;
+  config.network = std::move(network);
+  config.nodes = std::move(nodes);
+  config.coordinator_node = protocol.coordinator_node();
+  const sim::Duration vote_timeout = sim::duration_from_ms(
+      protocol.has_vote_timeout_ms() ? protocol.vote_timeout_ms() : kDefaultVoteTimeoutMs);
+  config.coordinator.presumed_abort = protocol.presumed_abort();
+  config.coordinator.vote_wait = vote_timeout + kVoteWaitMargin;
+  config.coordinator.resend_interval = kResendInterval;
+  for (const auto& service : s.service()) {
+    const ServiceParams params(service);
+    twopc::ParticipantConfig participant;
+    participant.service_time_ms_mean =
+        service.type() == "transfer.participant" ? params.number("local_txn_ms_mean")
+        : params.has("service_time_ms_mean")     ? params.number("service_time_ms_mean")
+                                                 : 0;
+    participant.vote_timeout = vote_timeout;
+    participant.query_interval = kQueryInterval;
+    participant.presumed_abort = protocol.presumed_abort();
+    config.resources.push_back({service.name(), service.node(), make_resource(service), participant});
+  }
+  for (const auto& saga : s.saga()) {
+    TwoPcRouteSpec route;
+    route.name = saga.name();
+    for (const auto& step : saga.step()) route.resources.push_back(step.service());
+    route.deadline = sim::duration_from_seconds(saga.has_deadline_s() ? saga.deadline_s() : kDefaultDeadlineS);
+    config.routes.push_back(std::move(route));
+  }
+  return config;
+}
+
+report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool presumed_abort,
+                                               double arrival_window_s,
+                                               const std::vector<sim::Time>& rejected_at,
+                                               const report::Report& report,
+                                               std::uint64_t atomicity_violations) {
+  report::TransactionsReport out;
+  out.set_protocol(presumed_abort ? "2pc-presumed-abort" : "2pc");
+  std::uint64_t committed = 0, aborted = 0, in_windows = 0, available = 0;
+  metrics::Histogram latency_ns;
+  for (const auto& [txn, record] : world.history().txns()) {
+    const bool decided = record.outcome != twopc::Outcome::kNone;
+    if (record.outcome == twopc::Outcome::kCommitted) {
+      ++committed;
+      latency_ns.record((record.decided_at - record.begun_at).ns());
+    } else if (record.outcome == twopc::Outcome::kAborted) {
+      ++aborted;
+    }
+    if (in_fault_window(report, record.begun_at)) {
+      ++in_windows;
+      if (decided && record.decided_at - record.begun_at <= world.routes()[record.route].deadline) ++available;
+    }
+  }
+  for (const auto at : rejected_at) in_windows += in_fault_window(report, at) ? 1 : 0;
+  const std::uint64_t started = world.history().txns().size();
+  out.set_started(started);
+  out.set_committed(committed);
+  out.set_aborted(aborted);
+  out.set_unfinished(started - committed - aborted);
+  out.set_throughput_per_s(arrival_window_s > 0 ? static_cast<double>(committed) / arrival_window_s : 0);
+  *out.mutable_latency_ms() = summary_ms(latency_ns);
+  metrics::Histogram hold_ns;
+  double blocked_ns = 0;
+  for (const auto& p : world.participants()) {
+    hold_ns.merge(p->locks().hold_ns());
+    const auto& wait = p->locks().wait_ns();
+    blocked_ns += wait.mean() * static_cast<double>(wait.count()) + static_cast<double>(p->stats().in_doubt_ns);
+  }
+  *out.mutable_lock_hold_ms() = summary_ms(hold_ns);
+  out.set_blocked_ms_total(blocked_ns / 1e6);
+  out.set_availability(in_windows == 0 ? 1.0 : static_cast<double>(available) / static_cast<double>(in_windows));
+  const double n = started > 0 ? static_cast<double>(started) : 1.0;
+  out.set_messages_per_txn(static_cast<double>(report.network().messages_sent()) / n);
+  out.set_storage_writes_per_txn(static_cast<double>(report.storage().writes()) / n);
+  out.set_forced_writes_per_txn(static_cast<double>(report.storage().syncs()) / n);
+  out.set_atomicity_violations(atomicity_violations);
+  return out;
+}
+
+}  // namespace txsim::runner
