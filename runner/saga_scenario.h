@@ -52,9 +52,10 @@ class SagaScenario {
   SagaWorld& world() { return *world_; }
   /// The 2PC system, or null when the protocol is a saga protocol.
   TwoPhaseWorld* twopc() { return twopc_.get(); }
+  /// The network of whichever world runs (tests read the nodes' stores through it).
+  net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
 
  private:
-  net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
   std::uint32_t route(const std::string& saga) const {
     return world_ ? world_->route(saga) : twopc_->route(saga);
   }
