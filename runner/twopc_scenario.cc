@@ -130,6 +130,7 @@ report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool 
   out.set_committed(committed);
   out.set_aborted(aborted);
   out.set_unfinished(started - committed - aborted);
+  out.set_rejected(rejected_at.size());  // TransactionsReport.rejected (added by txsim compare)
   out.set_throughput_per_s(arrival_window_s > 0 ? static_cast<double>(committed) / arrival_window_s : 0);
   *out.mutable_latency_ms() = summary_ms(latency_ns);
   metrics::Histogram hold_ns;
