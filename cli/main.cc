@@ -17,6 +17,8 @@ commands:
   run FILE          run a scenario and print its report (--seed N, --set PATH=VALUE, --out DIR)
   validate FILE...  check scenario files without running them (--set PATH=VALUE)
   diagram FILE      draw a saga of a scenario (dot, svg or png)
+  compare FILE      run a scenario under several protocols side by side
+                    (--protocols saga,2pc, --seeds N, --out DIR, --format text|json|md|html)
   replay REPORT     run again what a report.json describes and compare trace hashes
   plugins           list service types, protocols, projections, workloads and checks
 
@@ -49,12 +51,13 @@ int main(int argc, char** argv) {
     if (command == "plugins") return txsim::cli::plugins_command(args);
     if (command == "replay") return txsim::cli::replay_command(args);
     if (command == "diagram") return txsim::cli::diagram_command(args);
+    if (command == "compare") return txsim::cli::compare_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
-  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, diagram, "
-            << "replay or plugins (see "
+  std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, compare, "
+            << "diagram, replay or plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }

@@ -4,6 +4,7 @@
 // (core/ cannot depend on plugins/); each sets `implemented` when its module lands.
 #include "plugins/queueing/register.h"
 #include "plugins/registry.h"
+#include "plugins/transfer/register.h"
 #include "plugins/upload/register.h"
 
 namespace txsim::plugins {
@@ -35,10 +36,6 @@ void register_generic_services(Registry& registry) {
        double_param("failure_probability", 0, 0, 1,
                     "probability that a forward step fails (business rule)")})
       .implemented = true;
-  registry.add_service(
-      "transfer.participant", "a keyed row store taking part in transfers (W3)",
-      {double_param("local_txn_ms_mean", 1, 0, 1e6, "mean local transaction time, ms"),
-       double_param("storage_write_ms", 0.5, 0, 1e6, "time of a forced write, ms")});
 }
 
 void register_projections(Registry& registry) {
@@ -75,7 +72,7 @@ void register_builtin_plugins(Registry& registry) {
   upload::register_plugins(registry);
   registry.add_workload("uploads", "video uploads, Poisson, with a live/video/shorts mix")
       .implemented = true;
-  registry.add_workload("transfers", "transfers between keyed rows, Zipf keys (W3)");
+  transfer::register_plugins(registry);
   registry.add_workload("saga_arrivals", "Poisson arrivals of one named saga (W1)")
       .implemented = true;
 }

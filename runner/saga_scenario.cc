@@ -8,8 +8,10 @@
 
 #include "plugins/generic/step_service.h"
 #include "plugins/registry.h"
+#include "plugins/transfer/transfer_service.h"
 #include "plugins/upload/upload_services.h"
 #include "runner/report_series.h"
+#include "runner/saga_transactions.h"
 #include "runner/service_params.h"
 #include "runner/twopc_scenario.h"
 
@@ -104,6 +106,11 @@ std::unique_ptr<saga::SagaService> make_service(const scenario::Service& service
   if (type == "upload.notify") {
     return std::make_unique<plugins::upload::NotifyService>(params.number("failure_probability"));
   }
+  if (type == "transfer.participant") {
+    return std::make_unique<plugins::transfer::TransferService>(
+        plugins::transfer::parse_role(params.text("role")),
+        static_cast<std::int64_t>(params.number("initial_balance")));
+  }
   if (type == "generic.participant") {
     return std::make_unique<plugins::generic::StepService>(params.number("failure_probability"));
   }
@@ -157,6 +164,16 @@ std::vector<net::NodeConfig> node_configs(const scenario::LoadedScenario& loaded
   for (const auto& node : s.topology().node()) {
     nodes.push_back({node.name(), node.zone(), region_of(s.topology(), node), store});
   }
+  // W3's transfer service gives the time of a forced write: its node's store sync latency.
+  for (const auto& service : s.service()) {
+    if (service.type() != "transfer.participant") continue;
+    const Params params(service);
+    for (auto& node : nodes) {
+      if (node.name == service.node()) {
+        node.store.sync_latency = sim::duration_from_ms(params.number("storage_write_ms"));
+      }
+    }
+  }
   return nodes;
 }
 
@@ -174,7 +191,9 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
     const Params params(service);
     saga::ParticipantConfig participant;
     participant.barrier = !params.has("barrier") || params.flag("barrier");
-    participant.service_time_ms_mean = params.number("service_time_ms_mean");
+    // W3's transfer service names its local transaction time after the workload's text.
+    participant.service_time_ms_mean = params.number(
+        service.type() == "transfer.participant" ? "local_txn_ms_mean" : "service_time_ms_mean");
     config.services.push_back({service.name(), service.node(), make_service(service), participant});
   }
   for (const auto& saga : s.saga()) config.sagas.push_back(saga_definition(saga));
@@ -310,6 +329,22 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
                                      route_or_zero(u.shorts_saga(), "upload-shorts", mix.shorts())},
         std::array<double, 3>{mix.live(), mix.video(), mix.shorts()}, submit));
   }
+  if (workload.has_transfers()) {
+    const auto& t = workload.transfers();
+    if (open_ended && t.count() == 0) {
+      throw std::invalid_argument(
+          "workload.transfers: arrivals never stop; set workload.transfers.count or stop.arrivals_s");
+    }
+    plugins::transfer::TransferArrivalsConfig config;
+    config.rate_per_s = t.rate_per_s();
+    config.count = t.count();
+    if (t.has_keys_per_participant()) config.keys_per_participant = t.keys_per_participant();
+    if (t.has_zipf_exponent()) config.zipf_exponent = t.zipf_exponent();
+    const std::uint32_t transfer_route = route(t.saga());
+    transfers_ = std::make_unique<plugins::transfer::TransferArrivals>(
+        simulator, config, arrivals_end,
+        [submit, transfer_route](saga::SagaArgs args) { submit(transfer_route, args); });
+  }
   for (const auto& a : workload.saga_arrivals()) {
     arrivals_.push_back(std::make_unique<plugins::upload::SagaArrivals>(
         simulator, "saga_arrivals/" + a.saga(), a.rate_per_s(), a.count(), arrivals_end,
@@ -356,6 +391,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
 
 void SagaScenario::start() {
   for (auto& a : arrivals_) a->start();
+  if (transfers_) transfers_->start();
   schedule_faults();
 }
 
@@ -446,7 +482,8 @@ void SagaScenario::schedule_faults() {
 }
 
 bool SagaScenario::arrivals_finished() const {
-  return std::all_of(arrivals_.begin(), arrivals_.end(), [](const auto& a) { return a->finished(); });
+  return (!transfers_ || transfers_->finished()) &&
+         std::all_of(arrivals_.begin(), arrivals_.end(), [](const auto& a) { return a->finished(); });
 }
 
 bool SagaScenario::done() const {
@@ -591,7 +628,15 @@ bool SagaScenario::fill_report(report::Report& r) {
   fill_common_sections(r);
   *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
 
-  return append_checks(world_->run_checks(), r);
+  const auto checks = world_->run_checks();
+  std::uint64_t atomicity_violations = 0;
+  for (const auto& check : checks) {
+    if (check.name == "saga_atomicity") atomicity_violations = check.violations;
+  }
+  sim::Time last_arrival = transfers_ ? transfers_->last_arrival() : sim::Time::zero();
+  for (const auto& a : arrivals_) last_arrival = std::max(last_arrival, a->last_arrival());
+  *r.mutable_transactions() = saga_transactions(*world_, r, atomicity_violations, last_arrival);
+  return append_checks(checks, r);
 }
 
 }  // namespace txsim::runner

@@ -17,6 +17,7 @@
 #include "core/fault/fault_injector.h"
 #include "core/metrics/time_series.h"
 #include "core/scenario/loader.h"
+#include "plugins/transfer/transfer_arrivals.h"
 #include "plugins/upload/upload_arrivals.h"
 #include "runner/saga_world.h"
 #include "runner/twopc_world.h"
@@ -51,8 +52,7 @@ class SagaScenario {
   SagaWorld& world() { return *world_; }
   /// The 2PC system, or null when the protocol is a saga protocol.
   TwoPhaseWorld* twopc() { return twopc_.get(); }
-
-  /// The network of either system.
+  /// The network of whichever world runs (tests read the nodes' stores through it).
   net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
 
  private:
@@ -74,6 +74,7 @@ class SagaScenario {
   std::vector<sim::Time> twopc_rejected_;  // begins refused while the coordinator was down
   std::unique_ptr<fault::FaultInjector> faults_;
   std::vector<std::unique_ptr<plugins::upload::SagaArrivals>> arrivals_;
+  std::unique_ptr<plugins::transfer::TransferArrivals> transfers_;
   std::uint64_t next_saga_id_ = 1;
 };
 

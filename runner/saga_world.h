@@ -49,6 +49,7 @@ class SagaWorld {
   saga::SagaOrchestrator& orchestrator() { return *orchestrator_; }
   saga::HistoryRecorder& history() { return history_; }
   const std::vector<saga::SagaDefinition>& sagas() const { return config_.sagas; }
+  const std::vector<ServiceSpec>& services() const { return config_.services; }
   /// Index of the saga route named `name`. Throws std::invalid_argument if unknown.
   std::uint32_t route(const std::string& name) const;
   net::Node& node(const std::string& name);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/metrics/histogram.h"
+#include "plugins/transfer/transfer_service.h"
 #include "plugins/upload/upload_resources.h"
 #include "runner/service_params.h"
 
@@ -38,6 +39,11 @@ std::unique_ptr<twopc::TwoPhaseResource> make_resource(const scenario::Service& 
   }
   if (type == "upload.notify") {
     return std::make_unique<NotifyResource>(params.number("failure_probability"));
+  }
+  if (type == "transfer.participant") {
+    return std::make_unique<plugins::transfer::TransferService>(
+        plugins::transfer::parse_role(params.text("role")),
+        static_cast<std::int64_t>(params.number("initial_balance")));
   }
   throw std::invalid_argument("not implemented yet: service[" + service.name() + "].type ('" + type +
                               "' has no two-phase-commit side)");
@@ -77,7 +83,10 @@ TwoPhaseWorldConfig twopc_world_config(const scenario::LoadedScenario& loaded,
   for (const auto& service : s.service()) {
     const ServiceParams params(service);
     twopc::ParticipantConfig participant;
-    participant.service_time_ms_mean = params.has("service_time_ms_mean") ? params.number("service_time_ms_mean") : 0;
+    participant.service_time_ms_mean =
+        service.type() == "transfer.participant" ? params.number("local_txn_ms_mean")
+        : params.has("service_time_ms_mean")     ? params.number("service_time_ms_mean")
+                                                 : 0;
     participant.vote_timeout = vote_timeout;
     participant.query_interval = kQueryInterval;
     participant.presumed_abort = protocol.presumed_abort();
@@ -122,6 +131,7 @@ report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool 
   out.set_committed(committed);
   out.set_aborted(aborted);
   out.set_unfinished(started - committed - aborted);
+  out.set_rejected(rejected_at.size());  // TransactionsReport.rejected (added by txsim compare)
   out.set_throughput_per_s(arrival_window_s > 0 ? static_cast<double>(committed) / arrival_window_s : 0);
   *out.mutable_latency_ms() = summary_ms(latency_ns);
   metrics::Histogram hold_ns;

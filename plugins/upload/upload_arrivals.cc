@@ -46,6 +46,7 @@ void SagaArrivals::on_arrival(void* self, std::uint64_t) {
   auto& a = *static_cast<SagaArrivals*>(self);
   a.next_ = {};
   ++a.arrived_;
+  a.last_arrival_ = a.simulator_.now();
   if (!a.uploads_) {
     a.submit_(a.routes_[0], {});
   } else {

@@ -39,6 +39,8 @@ class SagaArrivals {
   /// No more arrivals will come.
   bool finished() const { return finished_; }
   std::uint64_t arrived() const { return arrived_; }
+  /// Time of the latest arrival (zero before the first).
+  sim::Time last_arrival() const { return last_arrival_; }
 
  private:
   static void on_arrival(void* self, std::uint64_t);
@@ -57,6 +59,7 @@ class SagaArrivals {
   std::uint32_t kind_;
   sim::TimerId next_;
   std::uint64_t arrived_ = 0;
+  sim::Time last_arrival_;
   bool finished_ = false;
 };
 

@@ -1,0 +1,255 @@
+#include "runner/compare.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include "runner/confidence.h"
+#include "runner/run_scenario.h"
+
+namespace txsim::runner {
+namespace {
+
+std::string known_list() {
+  std::string out;
+  for (const auto& p : comparison_protocols()) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+// Every figure of one protocol over the seeds, in ProtocolFigures order.
+struct Samples {
+  std::vector<double> throughput, committed, aborted, compensated, latency_p50, latency_p99,
+      latency_max, lock_p50, lock_p99, blocked, availability, messages, writes, atomicity, dirty,
+      started, unfinished, rejected, forced;
+  void add(const report::TransactionsReport& t) {
+    throughput.push_back(t.throughput_per_s());
+    committed.push_back(static_cast<double>(t.committed()));
+    aborted.push_back(static_cast<double>(t.aborted()));
+    compensated.push_back(static_cast<double>(t.compensated()));
+    latency_p50.push_back(t.latency_ms().p50());
+    latency_p99.push_back(t.latency_ms().p99());
+    latency_max.push_back(t.latency_ms().max());
+    lock_p50.push_back(t.lock_hold_ms().p50());
+    lock_p99.push_back(t.lock_hold_ms().p99());
+    blocked.push_back(t.blocked_ms_total());
+    availability.push_back(t.availability());
+    messages.push_back(t.messages_per_txn());
+    writes.push_back(t.storage_writes_per_txn());
+    atomicity.push_back(static_cast<double>(t.atomicity_violations()));
+    dirty.push_back(static_cast<double>(t.dirty_reads()));
+    started.push_back(static_cast<double>(t.started()));
+    unfinished.push_back(static_cast<double>(t.unfinished()));
+    rejected.push_back(static_cast<double>(t.rejected()));
+    forced.push_back(t.forced_writes_per_txn());
+  }
+  void fill(report::ProtocolFigures& p) const {
+    *p.mutable_throughput_per_s() = estimate(throughput);
+    *p.mutable_committed() = estimate(committed);
+    *p.mutable_aborted() = estimate(aborted);
+    *p.mutable_compensated() = estimate(compensated);
+    *p.mutable_latency_ms()->mutable_p50() = estimate(latency_p50);
+    *p.mutable_latency_ms()->mutable_p99() = estimate(latency_p99);
+    *p.mutable_latency_ms()->mutable_max() = estimate(latency_max);
+    *p.mutable_lock_hold_ms()->mutable_p50() = estimate(lock_p50);
+    *p.mutable_lock_hold_ms()->mutable_p99() = estimate(lock_p99);
+    *p.mutable_blocked_ms_total() = estimate(blocked);
+    *p.mutable_availability() = estimate(availability);
+    *p.mutable_messages_per_txn() = estimate(messages);
+    *p.mutable_storage_writes_per_txn() = estimate(writes);
+    *p.mutable_atomicity_violations() = estimate(atomicity);
+    *p.mutable_dirty_reads() = estimate(dirty);
+    *p.mutable_started() = estimate(started);
+    *p.mutable_unfinished() = estimate(unfinished);
+    *p.mutable_rejected() = estimate(rejected);
+    *p.mutable_forced_writes_per_txn() = estimate(forced);
+  }
+};
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& comparison_protocols() {
+  static const std::vector<std::string> kNames = {"saga", "2pc", "2pc-pa"};
+  return kNames;
+}
+
+std::vector<std::string> parse_protocol_list(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, comma - start);
+    const auto& known = comparison_protocols();
+    if (name.empty()) {
+      throw std::invalid_argument("--protocols '" + list + "': empty protocol name; expected a "
+                                  "comma-separated list of " + known_list());
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw std::invalid_argument("--protocols: unknown protocol '" + name + "'; expected " +
+                                  known_list());
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      throw std::invalid_argument("--protocols: '" + name + "' is given twice");
+    }
+    names.push_back(name);
+    start = comma + 1;
+  }
+  return names;
+}
+
+scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
+                                       const std::string& name) {
+  scenario::LoadedScenario out;  // not copyable: copy its parts (the source map is shared)
+  out.scenario = loaded.scenario;
+  out.file = loaded.file;
+  out.source = loaded.source;
+  out.overridden = loaded.overridden;
+  out.overrides = loaded.overrides;
+  auto* protocol = out.scenario.mutable_protocol();
+  const std::string orchestrator =
+      loaded.scenario.protocol().has_saga_orchestration() &&
+              !loaded.scenario.protocol().saga_orchestration().orchestrator_node().empty()
+          ? loaded.scenario.protocol().saga_orchestration().orchestrator_node()
+          : "orchestrator";
+  if (name == "saga") {
+    if (!protocol->has_saga_orchestration()) protocol->mutable_saga_orchestration();
+    return out;
+  }
+  if (name == "2pc" || name == "2pc-pa") {
+    scenario::TwoPhaseCommit twopc = loaded.scenario.protocol().two_phase_commit();
+    if (twopc.coordinator_node().empty()) twopc.set_coordinator_node(orchestrator);
+    twopc.set_presumed_abort(name == "2pc-pa");
+    *protocol->mutable_two_phase_commit() = twopc;
+    return out;
+  }
+  throw std::invalid_argument("unknown protocol '" + name + "'; expected " + known_list());
+}
+
+report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
+                                 const CompareOptions& options) {
+  if (options.protocols.empty()) {
+    throw std::invalid_argument("no protocols to compare; expected some of " + known_list());
+  }
+  if (options.seeds < 1) throw std::invalid_argument("--seeds must be at least 1");
+  std::set<std::string> seen;
+  for (const auto& p : options.protocols) {
+    if (!seen.insert(p).second) throw std::invalid_argument("protocol '" + p + "' is given twice");
+    with_protocol(loaded, p);  // throws on an unknown name before anything runs
+  }
+  const std::uint64_t base = options.base_seed ? *options.base_seed
+                             : loaded.scenario.has_seed() ? loaded.scenario.seed()
+                                                          : 1;
+  auto run = options.run ? options.run : [](const scenario::LoadedScenario& l, std::uint64_t seed) {
+    RunOptions run_options;
+    run_options.seed = seed;
+    return run_scenario(l, run_options);
+  };
+  report::ComparisonReport out;
+  out.set_scenario(loaded.scenario.name());
+  out.set_scenario_file(loaded.file);
+  out.set_txsim_version(TXSIM_VERSION);
+  for (const auto& o : loaded.overrides) out.add_overrides(o);
+  for (std::uint32_t i = 0; i < options.seeds; ++i) out.add_seeds(base + i);
+  for (const auto& name : options.protocols) {
+    const scenario::LoadedScenario variant = with_protocol(loaded, name);
+    Samples samples;
+    auto* figures = out.add_protocols();
+    figures->set_name(name);
+    bool passed = true;
+    for (const std::uint64_t seed : out.seeds()) {
+      const report::Report r = run(variant, seed);
+      samples.add(r.transactions());
+      figures->set_protocol(r.transactions().protocol());
+      figures->add_trace_hashes(r.trace_hash());
+      passed = passed && r.passed();
+    }
+    figures->set_passed(passed);
+    samples.fill(*figures);
+  }
+  out.set_verdict(comparison_verdict(out));
+  return out;
+}
+
+std::string comparison_verdict(const report::ComparisonReport& r) {
+  const auto& ps = r.protocols();
+  if (ps.empty()) return "";
+  std::string v = "Over " + std::to_string(r.seeds_size()) +
+                  (r.seeds_size() == 1 ? " seed" : " seeds") + " of " + r.scenario() + ", ";
+  for (int i = 0; i < ps.size(); ++i) {
+    const auto& p = ps[i];
+    v += (i == 0 ? "" : i + 1 == ps.size() ? "; and " : "; ") + p.name() + " committed " +
+         format("%.0f", p.committed().mean()) + " of " + format("%.0f", p.started().mean()) +
+         " transactions (" + format("%.1f", p.throughput_per_s().mean()) + "/s, p99 latency " +
+         format("%.1f", p.latency_ms().p99().mean()) + " ms)";
+  }
+  v += ". ";
+  if (ps.size() > 1) {
+    const auto fastest = std::min_element(ps.begin(), ps.end(), [](const auto& a, const auto& b) {
+      return a.latency_ms().p99().mean() < b.latency_ms().p99().mean();
+    });
+    v += fastest->name() + " had the lowest p99 latency. ";
+  }
+  std::vector<std::string> blocking, non_blocking;
+  for (const auto& p : ps) {
+    if (p.blocked_ms_total().mean() > 0) {
+      blocking.push_back(p.name() + " kept participants blocked or in doubt for " +
+                         format("%.0f", p.blocked_ms_total().mean()) + " ms in total");
+    } else {
+      non_blocking.push_back(p.name());
+    }
+  }
+  if (!blocking.empty()) {
+    v += join_names(blocking);
+    if (!non_blocking.empty()) {
+      v += ", while " + join_names(non_blocking) + (non_blocking.size() == 1 ? " never blocks" : " never block");
+    }
+    v += ". ";
+  }
+  for (const auto& p : ps) {
+    if (p.compensated().mean() > 0 || p.dirty_reads().mean() > 0) {
+      v += p.name() + " compensated " + format("%.1f", p.compensated().mean()) +
+           " transactions, and " + format("%.1f", p.dirty_reads().mean()) +
+           " reads saw an effect that was later compensated. ";
+    }
+  }
+  const bool faults = std::any_of(ps.begin(), ps.end(), [](const auto& p) {
+    return p.availability().mean() < 1 || p.rejected().mean() > 0;
+  });
+  if (faults) {
+    v += "Of the transactions begun during faults, ";
+    for (int i = 0; i < ps.size(); ++i) {
+      v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
+           format("%.1f", 100 * ps[i].availability().mean()) + " %";
+    }
+    v += " within their deadline. ";
+  }
+  v += "Per transaction: ";
+  for (int i = 0; i < ps.size(); ++i) {
+    v += (i == 0 ? "" : "; ") + ps[i].name() + " " + format("%.1f", ps[i].messages_per_txn().mean()) +
+         " messages, " + format("%.1f", ps[i].storage_writes_per_txn().mean()) + " storage writes";
+  }
+  v += ". ";
+  std::vector<std::string> violating;
+  for (const auto& p : ps) {
+    if (p.atomicity_violations().mean() > 0) violating.push_back(p.name());
+  }
+  v += violating.empty() ? "No protocol violated atomicity."
+                         : "ATOMICITY VIOLATED under " + join_names(violating) + ".";
+  return v;
+}
+
+}  // namespace txsim::runner

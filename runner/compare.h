@@ -1,0 +1,52 @@
+// `txsim compare`: runs one scenario under several transaction protocols with the same seeds —
+// hence the same arrivals (same streams) and the same fault timeline — and puts the protocol-
+// neutral figures of each run (Report.transactions) side by side, as mean and 95 % confidence
+// interval across seeds (runner/confidence.h), with a verdict paragraph generated from them.
+//
+// Protocol names: "saga" runs protocol.saga_orchestration (keeping the scenario's options when it
+// already is one); "2pc" runs protocol.two_phase_commit with the coordinator on the node of the
+// scenario's orchestrator (saga_orchestration.orchestrator_node, default "orchestrator") unless
+// the scenario already sets two_phase_commit.coordinator_node; "2pc-pa" is "2pc" with
+// presumed_abort. Everything else in the scenario is unchanged.
+//
+// Errors (std::invalid_argument, a usage error): an empty or unknown protocol name, a repeated
+// one, no protocols, seeds < 1. A run the runner cannot do throws what run_scenario throws
+// ("not implemented yet: protocol.two_phase_commit" until the 2PC runner exists).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scenario/loader.h"
+#include "txsim/report.pb.h"
+
+namespace txsim::runner {
+
+/// The accepted protocol names, in the order the usage lists them.
+const std::vector<std::string>& comparison_protocols();
+
+/// Splits "saga,2pc" into names and checks each (see the header comment).
+std::vector<std::string> parse_protocol_list(const std::string& list);
+
+/// `loaded` with its protocol replaced by `name`'s. REQUIRES: name is a known protocol.
+scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
+                                       const std::string& name);
+
+struct CompareOptions {
+  std::vector<std::string> protocols;
+  std::uint32_t seeds = 1;         // runs per protocol: seeds base, base + 1, ...
+  std::optional<std::uint64_t> base_seed;  // default: the scenario's seed
+  /// Runs one scenario with one seed; tests put a fake here. Default: run_scenario.
+  std::function<report::Report(const scenario::LoadedScenario&, std::uint64_t seed)> run;
+};
+
+report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
+                                 const CompareOptions& options);
+
+/// The verdict paragraph for `report` (its protocols already filled).
+std::string comparison_verdict(const report::ComparisonReport& report);
+
+}  // namespace txsim::runner

@@ -1,0 +1,260 @@
+// `txsim compare` below the CLI: the confidence-interval math on numbers derived by hand, the
+// protocol list and protocol substitution, the aggregation over seeds with a fake runner, and the
+// W3 saga scenarios (the transfer conserves money at quiescence).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "core/scenario/loader.h"
+#include "core/sim/simulator.h"
+#include "plugins/registry.h"
+#include "plugins/transfer/transfer_service.h"
+#include "runner/compare.h"
+#include "runner/confidence.h"
+#include "runner/saga_scenario.h"
+#include "runner/saga_transactions.h"
+
+namespace txsim::runner {
+namespace {
+
+scenario::LoadedScenario load(const std::string& file, const std::vector<std::string>& overrides = {}) {
+  return scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
+                                      plugins::registry(), overrides);
+}
+
+TEST(Confidence, StudentTQuantilesMatchTheTable) {
+  EXPECT_DOUBLE_EQ(student_t_975(1), 12.706);
+  EXPECT_DOUBLE_EQ(student_t_975(4), 2.776);
+  EXPECT_DOUBLE_EQ(student_t_975(30), 2.042);
+  // Beyond the table the expansion must agree with published values to 3 decimals.
+  EXPECT_NEAR(student_t_975(40), 2.021, 1e-3);
+  EXPECT_NEAR(student_t_975(60), 2.000, 1e-3);
+  EXPECT_NEAR(student_t_975(120), 1.980, 1e-3);
+  EXPECT_THROW(student_t_975(0), std::invalid_argument);
+}
+
+TEST(Confidence, IntervalOfKnownSamples) {
+  // {1..5}: mean 3, s = sqrt(10 / 4), half-width t(4) s / sqrt(5) = 2.776 * 0.7071068 = 1.962929.
+  const auto e = estimate({1, 2, 3, 4, 5});
+  EXPECT_DOUBLE_EQ(e.mean(), 3);
+  EXPECT_EQ(e.n(), 5u);
+  EXPECT_NEAR(e.ci95_high() - 3, 1.962929, 1e-6);
+  EXPECT_NEAR(3 - e.ci95_low(), 1.962929, 1e-6);
+  // {10, 12}: s = sqrt(2), half-width t(1) sqrt(2) / sqrt(2) = 12.706.
+  const auto two = estimate({10, 12});
+  EXPECT_NEAR(two.ci95_low(), 11 - 12.706, 1e-9);
+  EXPECT_NEAR(two.ci95_high(), 11 + 12.706, 1e-9);
+  // One sample: no spread, the interval is the value.
+  const auto one = estimate({7});
+  EXPECT_EQ(one.ci95_low(), 7);
+  EXPECT_EQ(one.ci95_high(), 7);
+  EXPECT_THROW(estimate({}), std::invalid_argument);
+}
+
+TEST(Compare, ProtocolListErrors) {
+  EXPECT_EQ(parse_protocol_list("saga,2pc"), (std::vector<std::string>{"saga", "2pc"}));
+  EXPECT_EQ(parse_protocol_list("2pc-pa"), (std::vector<std::string>{"2pc-pa"}));
+  EXPECT_THROW(parse_protocol_list(""), std::invalid_argument);
+  EXPECT_THROW(parse_protocol_list("saga,"), std::invalid_argument);
+  EXPECT_THROW(parse_protocol_list("saga,3pc"), std::invalid_argument);
+  EXPECT_THROW(parse_protocol_list("saga,saga"), std::invalid_argument);
+}
+
+TEST(Compare, ProtocolSubstitutionPutsTheCoordinatorOnTheOrchestratorsNode) {
+  const auto loaded = load("scenarios/compare/upload.textproto");
+  const auto twopc = with_protocol(loaded, "2pc");
+  ASSERT_TRUE(twopc.scenario.protocol().has_two_phase_commit());
+  EXPECT_EQ(twopc.scenario.protocol().two_phase_commit().coordinator_node(), "orchestrator");
+  EXPECT_FALSE(twopc.scenario.protocol().two_phase_commit().presumed_abort());
+  EXPECT_TRUE(with_protocol(loaded, "2pc-pa").scenario.protocol().two_phase_commit().presumed_abort());
+  const auto saga = with_protocol(twopc, "saga");
+  EXPECT_TRUE(saga.scenario.protocol().has_saga_orchestration());
+  // Only the protocol changes.
+  auto expected = loaded.scenario;
+  expected.clear_protocol();
+  auto actual = twopc.scenario;
+  actual.clear_protocol();
+  EXPECT_EQ(actual.SerializeAsString(), expected.SerializeAsString());
+}
+
+// A fake runner: the figures are a known function of protocol and seed.
+report::Report fake_run(const scenario::LoadedScenario& l, std::uint64_t seed) {
+  report::Report r;
+  const bool twopc = l.scenario.protocol().has_two_phase_commit();
+  auto* t = r.mutable_transactions();
+  t->set_protocol(twopc ? "2pc" : "saga-orchestration");
+  t->set_started(100);
+  t->set_committed(twopc ? 90 + seed : 100);
+  t->set_compensated(twopc ? 0 : 3);
+  t->set_throughput_per_s(static_cast<double>(seed));
+  t->set_blocked_ms_total(twopc ? 50.0 * static_cast<double>(seed) : 0);
+  t->mutable_latency_ms()->set_p99(twopc ? 20 : 10);
+  t->set_availability(1);
+  t->set_messages_per_txn(twopc ? 8 : 6);
+  r.set_trace_hash("hash" + std::to_string(seed));
+  r.set_passed(true);
+  return r;
+}
+
+TEST(Compare, AggregatesEverySeedPerProtocol) {
+  const auto loaded = load("scenarios/compare/upload.textproto");
+  CompareOptions options;
+  options.protocols = {"saga", "2pc"};
+  options.seeds = 3;
+  options.base_seed = 5;
+  options.run = fake_run;
+  const auto r = compare(loaded, options);
+  ASSERT_EQ(r.seeds_size(), 3);
+  EXPECT_EQ(r.seeds(0), 5u);
+  EXPECT_EQ(r.seeds(2), 7u);
+  ASSERT_EQ(r.protocols_size(), 2);
+  const auto& saga = r.protocols(0);
+  const auto& twopc = r.protocols(1);
+  EXPECT_EQ(saga.name(), "saga");
+  EXPECT_EQ(twopc.name(), "2pc");
+  EXPECT_EQ(twopc.protocol(), "2pc");
+  EXPECT_EQ(twopc.trace_hashes_size(), 3);
+  // Committed 95, 96, 97: mean 96, s = 1, half-width t(2) / sqrt(3) = 4.303 / 1.7320508.
+  EXPECT_DOUBLE_EQ(twopc.committed().mean(), 96);
+  EXPECT_NEAR(twopc.committed().ci95_high() - 96, 4.303 / std::sqrt(3.0), 1e-9);
+  // Throughput equals the seed: 5, 6, 7 for both.
+  EXPECT_DOUBLE_EQ(saga.throughput_per_s().mean(), 6);
+  EXPECT_DOUBLE_EQ(twopc.blocked_ms_total().mean(), 300);
+  EXPECT_EQ(saga.blocked_ms_total().ci95_high(), 0);
+  EXPECT_NE(r.verdict().find("2pc kept participants blocked or in doubt for 300 ms in total, "
+                             "while saga never blocks"),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("saga had the lowest p99 latency"), std::string::npos) << r.verdict();
+  EXPECT_NE(r.verdict().find("No protocol violated atomicity"), std::string::npos);
+}
+
+TEST(Compare, RejectsBadOptionsBeforeRunning) {
+  const auto loaded = load("scenarios/compare/upload.textproto");
+  int runs = 0;
+  CompareOptions options;
+  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
+    ++runs;
+    return fake_run(l, seed);
+  };
+  EXPECT_THROW(compare(loaded, options), std::invalid_argument);  // no protocols
+  options.protocols = {"saga"};
+  options.seeds = 0;
+  EXPECT_THROW(compare(loaded, options), std::invalid_argument);
+  options.seeds = 1;
+  options.protocols = {"saga", "paxos"};
+  EXPECT_THROW(compare(loaded, options), std::invalid_argument);
+  EXPECT_EQ(runs, 0);
+}
+
+TEST(Availability, CountsStartsInsideFaultWindowsAndRefusals) {
+  const auto at = [](double s) { return sim::Time::zero() + sim::duration_from_seconds(s); };
+  const sim::Duration deadline = sim::seconds(10);
+  const std::vector<TxnSpan> txns = {
+      {at(1), true, at(2), deadline},     // outside the window: ignored
+      {at(5), true, at(6), deadline},     // inside, on time
+      {at(5.5), true, at(16), deadline},  // inside, 10.5 s: late
+      {at(6), false, {}, deadline},       // inside, never finished
+      {at(7), true, at(7.5), deadline},   // on the window's end bound: inside, on time
+  };
+  // Inside: 4 accepted + 2 refused = 6 tried, 2 on time.
+  EXPECT_DOUBLE_EQ(availability({{5, 7}}, txns, 2), 2.0 / 6.0);
+  EXPECT_DOUBLE_EQ(availability({}, txns, 0), 1.0);
+}
+
+// Runs a W3 saga scenario to quiescence and returns each transfer service's net change of
+// balance, by role, plus the number of log entries.
+struct Balances {
+  std::int64_t withdrawn = 0, deposited = 0;
+  std::uint64_t logged = 0, committed = 0, dirty_reads = 0;
+  report::Report report;
+};
+
+Balances run_w3(const std::string& file, const std::string& protocol = "saga") {
+  const auto loaded = with_protocol(load(file), protocol);
+  sim::Simulator simulator(loaded.scenario.seed());
+  SagaScenario sagas(simulator, loaded, sim::Time::max());
+  sagas.start();
+  while (!sagas.done()) {
+    simulator.run(simulator.now() + sim::milliseconds(100));
+    if (simulator.now() > sim::Time::zero() + sim::seconds(3600)) throw std::logic_error("no quiescence");
+  }
+  Balances b;
+  sagas.fill_report(b.report);
+  // The stores of p1 (withdraw), p2 (deposit) and p3 (log), read the same way for both
+  // protocols: net_change only needs the initial balance, which the scenario leaves at default.
+  using plugins::transfer::Role;
+  using plugins::transfer::TransferService;
+  const auto net_change = [&](const char* node, Role role) {
+    return TransferService(role, 1'000'000).net_change(sagas.network().find_node(node)->store());
+  };
+  b.withdrawn = net_change("p1", Role::kWithdraw);
+  b.deposited = net_change("p2", Role::kDeposit);
+  for (const auto& [key, value] : sagas.network().find_node("p3")->store().contents()) {
+    b.logged += key.compare(0, 4, "log/") == 0;
+  }
+  if (protocol == "saga") {
+    for (const auto& spec : sagas.world().services()) {
+      b.dirty_reads += dynamic_cast<const TransferService&>(*spec.service).dirty_reads();
+    }
+  }
+  b.committed = b.report.transactions().committed();
+  return b;
+}
+
+// At quiescence every committed transfer moved exactly one unit from p1 to p2 and left one log
+// entry, and every compensated one left nothing: the total balance is conserved.
+TEST(W3Scenarios, SagaConservesTheTotalBalanceWithoutFaults) {
+  const auto b = run_w3("scenarios/compare/upload.textproto");
+  EXPECT_EQ(b.committed, 4000u);
+  EXPECT_EQ(b.withdrawn + b.deposited, 0);
+  EXPECT_EQ(-b.withdrawn, static_cast<std::int64_t>(b.committed));
+  EXPECT_EQ(b.logged, b.committed);
+  const auto& t = b.report.transactions();
+  EXPECT_EQ(t.protocol(), "saga-orchestration");
+  EXPECT_EQ(t.started(), 4000u);
+  EXPECT_EQ(t.committed(), 4000u);
+  EXPECT_EQ(t.atomicity_violations(), 0u);
+  EXPECT_EQ(t.dirty_reads(), 0u);
+  EXPECT_DOUBLE_EQ(t.availability(), 1.0);
+  // Three steps, each a request and a reply, no faults: 6 messages per transfer.
+  EXPECT_DOUBLE_EQ(t.messages_per_txn(), 6.0);
+}
+
+TEST(W3Scenarios, SagaConservesTheTotalBalanceUnderCrashesAndPartitions) {
+  for (const char* file : {"scenarios/compare/upload-coordinator-crash.textproto",
+                           "scenarios/compare/upload-partition.textproto"}) {
+    const auto b = run_w3(file);
+    EXPECT_EQ(b.withdrawn + b.deposited, 0) << file;
+    EXPECT_EQ(-b.withdrawn, static_cast<std::int64_t>(b.committed)) << file;
+    EXPECT_EQ(b.logged, b.committed) << file;
+    EXPECT_EQ(b.report.transactions().atomicity_violations(), 0u) << file;
+    // Every accepted saga reached an outcome (a submission lost in a crash before its first log
+    // record was durable is unfinished, but was never accepted and left no effect).
+    ASSERT_GT(b.report.checks_size(), 0) << file;
+    for (const auto& check : b.report.checks()) EXPECT_TRUE(check.passed()) << file << " " << check.name();
+  }
+}
+
+// Under 2PC the same arrivals conserve money too. Messages per transaction without faults, with
+// the coordinator on its own node and three participants: prepare, vote, commit and
+// acknowledgement to and from each, 4 x 3 = 12; the saga sends a request and a reply per step,
+// 2 x 3 = 6.
+TEST(W3Scenarios, TwoPhaseCommitConservesTheTotalBalance) {
+  const auto b = run_w3("scenarios/compare/upload.textproto", "2pc");
+  const auto& t = b.report.transactions();
+  EXPECT_EQ(t.committed(), 4000u);
+  EXPECT_EQ(b.withdrawn + b.deposited, 0);
+  EXPECT_EQ(-b.withdrawn, static_cast<std::int64_t>(t.committed()));
+  EXPECT_EQ(b.logged, t.committed());
+  EXPECT_DOUBLE_EQ(t.messages_per_txn(), 12.0);
+  EXPECT_EQ(t.atomicity_violations(), 0u);
+  const auto partitioned = run_w3("scenarios/compare/upload-partition.textproto", "2pc");
+  EXPECT_EQ(partitioned.withdrawn + partitioned.deposited, 0);
+  EXPECT_EQ(-partitioned.withdrawn, static_cast<std::int64_t>(partitioned.report.transactions().committed()));
+  EXPECT_EQ(partitioned.logged, partitioned.report.transactions().committed());
+}
+
+}  // namespace
+}  // namespace txsim::runner
