@@ -86,6 +86,21 @@ std::string to_text_summary(const report::Report& r) {
            " dropped, " + std::to_string(n.messages_duplicated()) + " duplicated; " +
            std::to_string(g.recovered()) + " sagas recovered from the log\n";
   }
+  if (r.has_transactions() && !r.has_sagas()) {
+    const auto& t = r.transactions();
+    out += "  transactions (" + t.protocol() + "): " + std::to_string(t.started()) + " started, " +
+           std::to_string(t.committed()) + " committed, " + std::to_string(t.aborted()) +
+           " aborted, " + std::to_string(t.unfinished()) + " unfinished, " +
+           std::to_string(t.rejected()) + " rejected while the coordinator was down\n";
+    out += "  committed latency: mean " + format("%.2f ms", t.latency_ms().mean()) + ", p99 " +
+           format("%.2f ms", t.latency_ms().p99()) + "; lock hold p99 " +
+           format("%.2f ms", t.lock_hold_ms().p99()) + ", max " +
+           format("%.2f ms", t.lock_hold_ms().max()) + "; blocked or in doubt " +
+           format("%.1f s", t.blocked_ms_total() / 1e3) + " in total\n";
+    out += "  per transaction: " + format("%.2f", t.messages_per_txn()) + " messages, " +
+           format("%.2f", t.forced_writes_per_txn()) + " forced writes; availability " +
+           format("%.3f", t.availability()) + "\n";
+  }
   // Failed checks first: they are what the reader must see without scrolling.
   std::vector<const report::CheckResult*> ordered;
   for (const auto& c : r.checks()) if (!c.passed()) ordered.push_back(&c);

@@ -39,7 +39,7 @@ TwoPhaseParticipant::TwoPhaseParticipant(net::Node& node, std::uint32_t service,
       config_(config),
       coordinator_(coordinator),
       history_(history),
-      locks_(node.simulator(), node.simulator().register_kind("2pc/lock")),
+      locks_(node.simulator(), node.simulator().register_kind("2pc/lock:" + node.name() + "/" + std::to_string(service))),
       service_time_rng_(node.simulator().stream("2pc/participant/" + node.name() + "/" +
                                                 std::to_string(service) + "/service_time")),
       business_rng_(node.simulator().stream("2pc/participant/" + node.name() + "/" +
