@@ -50,7 +50,10 @@ DomainEvent OutboxService::event(const saga::StepRequest& request, bool compensa
 saga::StepResult OutboxService::apply_action(storage::DurableStore& store,
                                              const saga::StepRequest& request, sim::Rng& rng) {
   const saga::StepResult result = inner_->apply_action(store, request, rng);
-  if (result == saga::StepResult::kSuccess) write_outbox_row(store, event(request, false));
+  if (result == saga::StepResult::kSuccess) {
+    write_outbox_row(store, event(request, false));
+    if (observer_ != nullptr) observer_->written(event(request, false));
+  }
   return result;
 }
 
@@ -58,6 +61,7 @@ void OutboxService::apply_compensation(storage::DurableStore& store,
                                        const saga::StepRequest& request) {
   inner_->apply_compensation(store, request);
   write_outbox_row(store, event(request, true));
+  if (observer_ != nullptr) observer_->written(event(request, true));
 }
 
 OutboxRelay::OutboxRelay(net::Node& node, net::NodeId broker, RelayConfig config)

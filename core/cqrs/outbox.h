@@ -32,11 +32,20 @@ void write_outbox_row(storage::DurableStore& store, const DomainEvent& event);
 /// Number of outbox rows in the store's latest contents.
 std::size_t outbox_rows(const storage::DurableStore& store);
 
+/// Sees every outbox row as it is written (not yet committed): the read-history recorder.
+class OutboxObserver {
+ public:
+  virtual ~OutboxObserver() = default;
+  virtual void written(const DomainEvent& event) = 0;
+};
+
 class OutboxService : public saga::SagaService {
  public:
-  /// `service` is the run's service number, `kind` the role its events announce.
-  OutboxService(std::unique_ptr<saga::SagaService> inner, std::uint32_t service, EventKind kind)
-      : inner_(std::move(inner)), service_(service), kind_(kind) {}
+  /// `service` is the run's service number, `kind` the role its events announce. `observer`
+  /// may be null.
+  OutboxService(std::unique_ptr<saga::SagaService> inner, std::uint32_t service, EventKind kind,
+                OutboxObserver* observer = nullptr)
+      : inner_(std::move(inner)), service_(service), kind_(kind), observer_(observer) {}
   saga::StepResult apply_action(storage::DurableStore& store, const saga::StepRequest& request,
                                 sim::Rng& rng) override;
   void apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) override;
@@ -49,6 +58,7 @@ class OutboxService : public saga::SagaService {
   std::unique_ptr<saga::SagaService> inner_;
   std::uint32_t service_;
   EventKind kind_;
+  OutboxObserver* observer_;
 };
 
 struct RelayConfig {
