@@ -168,7 +168,7 @@ saga::SagaDefinition saga_definition(const scenario::Saga& saga) {
   return d;
 }
 
-SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
+SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenario* cqrs) {
   const auto& s = loaded.scenario;
   SagaWorldConfig config;
   config.network = network_config(loaded);
@@ -189,7 +189,11 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
     saga::ParticipantConfig participant;
     participant.barrier = !params.has("barrier") || params.flag("barrier");
     participant.service_time_ms_mean = params.number("service_time_ms_mean");
-    config.services.push_back({service.name(), service.node(), make_service(service), participant});
+    auto business = make_service(service);
+    if (cqrs != nullptr) {
+      business = cqrs->wrap(std::move(business), static_cast<std::uint32_t>(config.services.size()));
+    }
+    config.services.push_back({service.name(), service.node(), std::move(business), participant});
   }
   for (const auto& saga : s.saga()) config.sagas.push_back(saga_definition(saga));
   return config;
@@ -263,9 +267,11 @@ void add_fault_spans(const std::vector<fault::FaultLogEntry>& log, sim::Time end
 SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
                            sim::Time arrivals_end)
     : simulator_(simulator), loaded_(loaded), arrivals_end_(arrivals_end) {
-  world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded));
-  faults_ = std::make_unique<fault::FaultInjector>(simulator, world_->network());
   const auto& s = loaded.scenario;
+  if (s.has_cqrs()) cqrs_ = std::make_unique<CqrsScenario>(simulator, loaded, arrivals_end);
+  world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded, cqrs_.get()));
+  if (cqrs_) cqrs_->attach(*world_);
+  faults_ = std::make_unique<fault::FaultInjector>(simulator, world_->network());
   for (const auto& link : s.topology().link()) {
     net::LinkConfig config;
     if (link.has_latency()) config.latency = latency_model(link.latency());
@@ -355,6 +361,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
 
 void SagaScenario::start() {
   for (auto& a : arrivals_) a->start();
+  if (cqrs_) cqrs_->start();
   schedule_faults();
 }
 
@@ -449,7 +456,7 @@ bool SagaScenario::arrivals_finished() const {
 bool SagaScenario::done() const {
   if (!arrivals_finished()) return false;
   const auto& orchestrator = world_->orchestrator();
-  return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
+  return orchestrator.node().is_up() && orchestrator.in_flight() == 0 && (!cqrs_ || cqrs_->idle());
 }
 
 std::uint64_t SagaScenario::finished() const {
@@ -519,6 +526,10 @@ bool SagaScenario::fill_report(report::Report& r) {
   add_fault_spans(faults_->log(), simulator_.now(), r);
   *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
 
+  if (cqrs_) {
+    cqrs_->finish(simulator_.now());
+    cqrs_->fill_report(r);
+  }
   auto checks = world_->run_checks();
   const auto& wanted = loaded_.scenario.checks();
   std::set<std::string> expected_failures(wanted.expect_failed().begin(), wanted.expect_failed().end());

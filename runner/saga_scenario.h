@@ -16,6 +16,7 @@
 #include "core/metrics/time_series.h"
 #include "core/scenario/loader.h"
 #include "plugins/upload/upload_arrivals.h"
+#include "runner/cqrs_scenario.h"
 #include "runner/saga_world.h"
 #include "txsim/report.pb.h"
 
@@ -45,6 +46,8 @@ class SagaScenario {
   bool fill_report(report::Report& report);
 
   SagaWorld& world() { return *world_; }
+  /// The read side, or nullptr when the scenario has no `cqrs`.
+  CqrsScenario* cqrs() { return cqrs_.get(); }
 
  private:
   void schedule_faults();
@@ -54,6 +57,7 @@ class SagaScenario {
   sim::Simulator& simulator_;
   const scenario::LoadedScenario& loaded_;
   sim::Time arrivals_end_;
+  std::unique_ptr<CqrsScenario> cqrs_;  // before world_: its services write to the recorder
   std::unique_ptr<SagaWorld> world_;
   std::unique_ptr<fault::FaultInjector> faults_;
   std::vector<std::unique_ptr<plugins::upload::SagaArrivals>> arrivals_;

@@ -13,11 +13,11 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // Fields (with everything inside them) that the runner implements.
-constexpr std::array<std::string_view, 14> kImplementedFields = {
+constexpr std::array<std::string_view, 15> kImplementedFields = {
     "name",          "description",    "seed",     "stop",
     "topology",      "service",        "saga",     "protocol.saga_orchestration",
     "workload.open_queue", "workload.uploads", "workload.saga_arrivals", "faults",
-    "checks",        "report"};
+    "checks",        "report",         "cqrs"};
 
 bool implemented(const std::string& path) {
   return std::find(kImplementedFields.begin(), kImplementedFields.end(), path) !=
