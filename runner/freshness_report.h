@@ -21,12 +21,8 @@
 
 namespace txsim::runner {
 
-/// A round bucket width (1, 2 or 5 times a power of ten nanoseconds, at least 1 us) so that
-/// `buckets` buckets cover about 1.25 times the largest time to visibility.
-sim::Duration t_visibility_bucket_width(const check::FreshnessAnalysis& analysis,
-                                        std::size_t buckets);
-
-/// The FreshnessReport of an analysis (convergence_lag_ms is -1 when not converged).
+/// The FreshnessReport of an analysis (convergence_lag_ms is -1 when not converged; the
+/// t-visibility curve leaves out empty buckets).
 report::FreshnessReport to_freshness_report(const check::FreshnessAnalysis& analysis);
 
 /// Analyzes `history`, sets report.freshness, appends the freshness time series sampled at

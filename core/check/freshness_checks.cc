@@ -156,7 +156,7 @@ void analyze_end_state(const ReadHistory& h, const FreshnessIndex& index, Freshn
 }
 
 void analyze_reads(const ReadHistory& h, const FreshnessIndex& index, FreshnessAnalysis& out) {
-  const sim::Duration width = out.options.t_visibility_bucket;
+  const sim::Duration width = out.t_visibility_bucket;
   out.t_visibility.resize(out.options.t_visibility_buckets);
   for (std::size_t k = 0; k < out.t_visibility.size(); ++k) {
     out.t_visibility[k].t_from = width * static_cast<std::int64_t>(k);
@@ -318,6 +318,17 @@ Grid make_grid(sim::Time end, sim::Duration interval, std::size_t max_points, bo
   }
 }
 
+// 1, 2 or 5 times a power of ten nanoseconds, at least 1 us, so that `buckets` buckets cover
+// about 1.25 times `largest`.
+sim::Duration round_bucket_width(sim::Duration largest, std::size_t buckets) {
+  const double target = 1.25 * static_cast<double>(largest.ns()) / static_cast<double>(buckets);
+  for (std::int64_t decade = 1000;; decade *= 10) {
+    for (const std::int64_t m : {1, 2, 5}) {
+      if (static_cast<double>(m * decade) >= target) return sim::Duration::from_ns(m * decade);
+    }
+  }
+}
+
 }  // namespace
 
 DurationSummary summarize_durations(std::vector<sim::Duration> values) {
@@ -340,8 +351,8 @@ DurationSummary summarize_durations(std::vector<sim::Duration> values) {
 }
 
 FreshnessAnalysis analyze_freshness(const ReadHistory& history, const FreshnessOptions& options) {
-  if (options.t_visibility_bucket <= sim::Duration()) {
-    throw std::invalid_argument("t_visibility_bucket must be > 0");
+  if (options.t_visibility_bucket < sim::Duration()) {
+    throw std::invalid_argument("t_visibility_bucket must be >= 0");
   }
   if (options.t_visibility_buckets == 0) {
     throw std::invalid_argument("t_visibility_buckets must be >= 1");
@@ -361,6 +372,10 @@ FreshnessAnalysis analyze_freshness(const ReadHistory& history, const FreshnessO
       ms(out.time_to_visibility.p99) + ", max " + ms(out.time_to_visibility.max) + "; " +
       std::to_string(out.never_visible) + " never visible" +
       (options.quiescent ? "" : " (run not quiescent: not counted as violations)");
+  out.t_visibility_bucket = options.t_visibility_bucket > sim::Duration()
+                                ? options.t_visibility_bucket
+                                : round_bucket_width(out.time_to_visibility.max,
+                                                     options.t_visibility_buckets);
   analyze_reads(history, index, out);
   analyze_read_your_writes(history, index, out);
   analyze_monotonic_reads(history, out);

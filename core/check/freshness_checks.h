@@ -97,8 +97,11 @@ struct ConvergenceResult {
 
 struct FreshnessOptions {
   bool quiescent = true;  // the run ended with nothing left in flight (see "freshness" above)
-  sim::Duration t_visibility_bucket = sim::milliseconds(1);  // REQUIRES: > 0
-  std::size_t t_visibility_buckets = 40;                     // REQUIRES: >= 1
+  // Width of the t-visibility buckets; 0 (the default) picks a round width (1, 2 or 5 times a
+  // power of ten nanoseconds, at least 1 us) so that the buckets cover about 1.25 times the
+  // largest time to visibility. REQUIRES: >= 0.
+  sim::Duration t_visibility_bucket;
+  std::size_t t_visibility_buckets = 40;  // REQUIRES: >= 1
 };
 
 /// Everything the checks and the report need, computed in one pass over the history.
@@ -118,6 +121,7 @@ struct FreshnessAnalysis {
   DurationSummary staleness;                  // over answered reads (0 for a fresh read)
   std::vector<std::uint64_t> staleness_versions_sorted;  // over answered reads, ascending
   std::vector<TVisibilityBucket> t_visibility;
+  sim::Duration t_visibility_bucket;  // the width used
 
   CheckResult freshness;
   CheckResult read_your_writes;    // name "read_your_writes"

@@ -60,6 +60,8 @@ TEST(FreshnessChecks, CleanHistoryPassesEveryCheckWithHandDerivedFigures) {
   EXPECT_EQ(a.time_to_visibility.max, sim::milliseconds(5));
   EXPECT_EQ(a.time_to_visibility.mean, sim::microseconds(3250));
   EXPECT_EQ(a.replicas[1].time_to_visibility.p50, sim::milliseconds(1));
+  // Automatic t-visibility bucket: 1.25 x 5 ms / 40 buckets = 156.25 us, rounded up to 200 us.
+  EXPECT_EQ(a.t_visibility_bucket, sim::microseconds(200));
   EXPECT_EQ(a.never_visible, 0u);
   EXPECT_EQ(a.stale_reads, 0u);
   EXPECT_EQ(a.stale_read_fraction, 0.0);
