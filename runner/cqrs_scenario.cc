@@ -163,13 +163,4 @@ void CqrsScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
   sampler.add_probe("reads issued", [this] { return static_cast<double>(readers_->issued()); });
 }
 
-void CqrsScenario::fill_report(report::Report& report) const {
-  const auto& h = recorder_->history();
-  auto* f = report.mutable_freshness();
-  f->set_reads(h.reads.size());
-  std::uint64_t timeouts = 0;
-  for (const auto& r : h.reads) timeouts += r.timed_out ? 1 : 0;
-  f->set_read_timeouts(timeouts);
-}
-
 }  // namespace txsim::runner

@@ -40,8 +40,6 @@ class CqrsScenario {
   void add_probes(metrics::FixedIntervalSampler& sampler);
   /// The read history so far, with versions of rolled-back sagas marked (call once, at the end).
   const check::ReadHistory& finish(sim::Time end) { return recorder_->finish(end); }
-  /// Fills report.freshness (what the engine knows; the checkers add the rest).
-  void fill_report(report::Report& report) const;
 
  private:
   sim::Duration one_way(const std::string& from, const std::string& to) const;

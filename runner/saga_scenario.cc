@@ -9,6 +9,7 @@
 #include "plugins/generic/step_service.h"
 #include "plugins/registry.h"
 #include "plugins/upload/upload_services.h"
+#include "runner/freshness_report.h"
 #include "runner/report_series.h"
 
 namespace txsim::runner {
@@ -526,11 +527,14 @@ bool SagaScenario::fill_report(report::Report& r) {
   add_fault_spans(faults_->log(), simulator_.now(), r);
   *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
 
-  if (cqrs_) {
-    cqrs_->finish(simulator_.now());
-    cqrs_->fill_report(r);
-  }
   auto checks = world_->run_checks();
+  if (cqrs_) {
+    const auto& report_options = loaded_.scenario.report();
+    const sim::Duration interval = sim::duration_from_seconds(
+        report_options.has_time_series_interval_s() ? report_options.time_series_interval_s() : 1.0);
+    auto freshness = add_freshness_report(cqrs_->finish(simulator_.now()), done(), interval, r);
+    checks.insert(checks.end(), freshness.begin(), freshness.end());
+  }
   const auto& wanted = loaded_.scenario.checks();
   std::set<std::string> expected_failures(wanted.expect_failed().begin(), wanted.expect_failed().end());
   std::set<std::string> failed;

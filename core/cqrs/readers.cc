@@ -127,7 +127,7 @@ void ReaderWorkload::arrive(std::uint64_t id) {
       if (!owner->is_up()) return finish(id, true);
     }
     const ViewEntry* e = recorder_.write_entry(read.aggregate);
-    read.seen = e != nullptr && recorder_.projection().visible(*e) ? e->global_version : 0;
+    read.seen = e != nullptr ? e->global_version : 0;
     simulator_.schedule_after(read.one_way, kind_answer_, &ReaderWorkload::on_answer, this, id);
     return;
   }
@@ -144,7 +144,7 @@ void ReaderWorkload::arrive(std::uint64_t id) {
 void ReaderWorkload::answer_at_replica(std::uint64_t id) {
   Read& read = reads_.at(id);
   const ViewEntry* e = replicas_[read.replica]->entry(config_.projection, read.aggregate);
-  read.seen = e != nullptr && recorder_.projection().visible(*e) ? e->global_version : 0;
+  read.seen = e != nullptr ? e->global_version : 0;
   simulator_.schedule_after(read.one_way, kind_answer_, &ReaderWorkload::on_answer, this, id);
 }
 

@@ -15,6 +15,10 @@
 // API composition: the read goes to every owning service (the sources' nodes) and sees the
 // committed state; it times out when one of them is down.
 //
+// What a read sees: the version of the aggregate's state that the entry reflects, whether that
+// state shows the upload or hides it (not yet published): a hidden entry at version 2 is an
+// up-to-date answer "not in the feed" for version 2 (ReadHistory: the highest version applied;
+// 0 when the view has no entry).
 // Timing: session <-> replica (or service) one-way latency by region; a read answered by a
 // replica that is down times out. Units: virtual time is integer nanoseconds.
 #pragma once

@@ -38,6 +38,7 @@ void ReadRecorder::committed(std::uint64_t saga_id, std::uint32_t step, bool com
   ViewEntry& entry = write_side_[saga_id];
   const bool was_visible = projection_.visible(entry);
   projection_.apply(entry, event, version);
+  if (projection_.visible(entry)) shown_.emplace(saga_id, version);
   if (on_commit_) on_commit_(saga_id, version, writer, !was_visible && projection_.visible(entry));
 }
 
@@ -84,7 +85,7 @@ const check::ReadHistory& ReadRecorder::finish(sim::Time end) {
       }
       return false;
     }();
-    if (!is_compensation) c.compensated_later = true;
+    if (!is_compensation && shown_.count({c.aggregate, c.version}) > 0) c.compensated_later = true;
   }
   return history_;
 }

@@ -7,6 +7,10 @@
 // so the recorder maps each event id to its number at commit and replicas look it up when they
 // apply the event.
 //
+// Dirty reads: a version is marked compensated_later only when its saga was rolled back later
+// *and* the read projection showed something at that version (its write-side entry was
+// visible): a hidden feed entry shows no effect, so reading it is not a dirty read.
+//
 // It also folds the read projection over the committed events in commit order: the "write side"
 // entry of each aggregate, i.e. what an up-to-date replica would hold. API composition reads it,
 // and readers learn from it when an upload became visible.
@@ -15,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -66,6 +71,7 @@ class ReadRecorder : public OutboxObserver, public ApplyObserver {
   std::map<EventId, std::uint64_t> versions_;
   std::map<std::uint64_t, std::uint64_t> last_version_;  // aggregate -> versions so far
   std::map<std::uint64_t, ViewEntry> write_side_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> shown_;  // (aggregate, version) visible
   check::ReadHistory history_;
   CommitHook on_commit_;
 };
