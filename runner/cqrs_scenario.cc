@@ -116,6 +116,7 @@ void CqrsScenario::attach(SagaWorld& world) {
   if (readers.has_read_your_writes_timeout_ms()) {
     config.ryw_timeout = sim::duration_from_ms(readers.read_your_writes_timeout_ms());
   }
+  if (readers.has_timeout_ms()) config.timeout = sim::duration_from_ms(readers.timeout_ms());
   config.regions.assign(readers.region().begin(), readers.region().end());
   if (config.regions.empty()) {
     for (const auto& region : s.topology().region()) config.regions.push_back(region.name());

@@ -183,6 +183,7 @@ void ReaderWorkload::on_answer(void* self, std::uint64_t id) { static_cast<Reade
 void ReaderWorkload::finish(std::uint64_t id, bool timed_out) {
   const auto it = reads_.find(id);
   const Read& read = it->second;
+  if (simulator_.now() - read.issued > config_.timeout) timed_out = true;
   check::ReadObservation o;
   o.session = read.session;
   o.replica = read.replica;

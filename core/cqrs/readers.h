@@ -20,7 +20,7 @@
 // up-to-date answer "not in the feed" for version 2 (ReadHistory: the highest version applied;
 // 0 when the view has no entry).
 // Timing: session <-> replica (or service) one-way latency by region; a read answered by a
-// replica that is down times out. Units: virtual time is integer nanoseconds.
+// replica that is down times out, and so does an answer that comes later than `timeout`. Units: virtual time is integer nanoseconds.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +43,7 @@ struct ReadersConfig {
   ReplicaChoice choice = ReplicaChoice::kRandom;
   bool read_your_writes = false;
   sim::Duration ryw_timeout = sim::milliseconds(1000);
+  sim::Duration timeout = sim::milliseconds(1000);  // an answer later than this is a timeout
   std::vector<std::string> regions;  // sessions spread evenly; empty: region ""
   std::size_t projection = 0;
   bool api_composition = false;
