@@ -42,9 +42,11 @@ void register_projections(Registry& registry) {
   registry.add_projection("feed.join",
                           "one feed entry per upload, joined from ingest, description and "
                           "publish events",
-                          {bool_param("idempotent", true, "apply each event id at most once")});
+                          {bool_param("idempotent", true, "apply each event id at most once")})
+      .implemented = true;
   registry.add_projection("view.copy", "a copy of one service's records",
-                          {bool_param("idempotent", true, "apply each event id at most once")});
+                          {bool_param("idempotent", true, "apply each event id at most once")})
+      .implemented = true;
 }
 
 void register_checks(Registry& registry) {

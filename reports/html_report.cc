@@ -69,8 +69,14 @@ std::string chart_data_json(const report::Report& r) {
               ",\"start\":" + number(f.start_s()) + ",\"end\":" + number(f.end_s()) +
               ",\"detail\":" + json_string(f.detail()) + "}";
   }
+  std::string tvis = "[";
+  for (const auto& p : r.freshness().t_visibility()) {
+    if (tvis.size() > 1) tvis += ',';
+    tvis += "{\"t\":" + number(p.t_ms()) + ",\"p\":" + number(p.probability()) +
+            ",\"n\":" + std::to_string(p.reads()) + "}";
+  }
   return "{\"series\":" + series + "],\"histograms\":" + histograms + "],\"faults\":" + faults +
-         "]}";
+         "],\"tvis\":" + tvis + "]}";
 }
 
 std::string row(const std::string& label, const std::string& value_html) {
@@ -126,6 +132,47 @@ std::string queues_table(const report::Report& r) {
   return t + "</table>\n";
 }
 
+std::string latency_cells(const report::LatencySummary& l) {
+  return "<td>" + std::to_string(l.count()) + "</td><td>" + fixed("%.3f", l.mean()) + "</td><td>" +
+         fixed("%.3f", l.p50()) + "</td><td>" + fixed("%.3f", l.p99()) + "</td><td>" +
+         fixed("%.3f", l.max()) + "</td>";
+}
+
+// Read freshness of the CQRS view replicas (its charts are drawn with the others).
+std::string freshness_section(const report::Report& r) {
+  if (!r.has_freshness()) return "";
+  const auto& f = r.freshness();
+  std::string t = "<h2 id=\"freshness\">Read freshness</h2>\n<table class=\"kv\">\n";
+  t += row("reads", std::to_string(f.reads()) + " (" + std::to_string(f.read_timeouts()) +
+                        " timed out, " + std::to_string(f.sessions()) + " sessions)");
+  t += row("stale-read fraction", fixed("%.4f", f.stale_read_fraction()));
+  t += row("read-your-writes violations", std::to_string(f.ryw_violations()));
+  t += row("monotonic-read violations", std::to_string(f.monotonic_read_violations()));
+  t += row("dirty reads", std::to_string(f.dirty_reads()));
+  t += row("never visible", std::to_string(f.never_visible()) + " (version, replica) pairs");
+  t += row("converged", f.converged() ? "yes, lag " + fixed("%.3f ms", f.convergence_lag_ms())
+                                      : std::string("<b>no</b>: not converged by end of run"));
+  t += "</table>\n<table>\n<tr><th>measure</th><th>count</th><th>mean</th><th>p50</th>"
+       "<th>p99</th><th>max</th></tr>\n";
+  t += "<tr><td>time to visibility (ms)</td>" + latency_cells(f.time_to_visibility_ms()) + "</tr>\n";
+  t += "<tr><td>read staleness (ms)</td>" + latency_cells(f.staleness_ms()) + "</tr>\n";
+  t += "<tr><td>read staleness (versions)</td>" + latency_cells(f.staleness_versions()) +
+       "</tr>\n</table>\n";
+  t += "<table>\n<tr><th>replica</th><th>applied</th><th>never visible</th>"
+       "<th>time to visibility p50 (ms)</th><th>p99</th><th>max</th><th>reads</th>"
+       "<th>stale-read fraction</th></tr>\n";
+  for (const auto& rep : f.replicas()) {
+    t += "<tr><td>" + html_escape(rep.name()) + "</td><td>" + std::to_string(rep.applied()) +
+         "</td><td>" + std::to_string(rep.never_visible()) + "</td><td>" +
+         fixed("%.3f", rep.time_to_visibility_ms().p50()) + "</td><td>" +
+         fixed("%.3f", rep.time_to_visibility_ms().p99()) + "</td><td>" +
+         fixed("%.3f", rep.time_to_visibility_ms().max()) + "</td><td>" +
+         std::to_string(rep.reads()) + "</td><td>" + fixed("%.4f", rep.stale_read_fraction()) +
+         "</td></tr>\n";
+  }
+  return t + "</table>\n";
+}
+
 // Graphviz SVG starts with an XML declaration and a DOCTYPE, which are not allowed inline.
 std::string inline_svg(const std::string& svg) {
   const auto start = svg.find("<svg");
@@ -172,17 +219,30 @@ constexpr const char* kChartScript = R"js(
     encoding: {x: {field: 'start', type: 'quantitative'},
                tooltip: [{field: 'kind'}, {field: 'target'}, {field: 'detail'}]}
   }];
-  function timeChart(chart, title, yTitle) {
+  // Fault spans shaded behind a chart, for the freshness charts: staleness grows inside them.
+  const faultSpans = data.faults.length === 0 ? [] : [{
+    data: {values: data.faults},
+    mark: {type: 'rect', color: '#b22222', opacity: 0.12},
+    encoding: {x: {field: 'start', type: 'quantitative'}, x2: {field: 'end'}}
+  }];
+  function timeChart(chart, title, yTitle, shaded) {
     const rows = data.series.filter(r => r.chart === chart);
     if (rows.length === 0) return null;
     return {title: title, width: plotWidth, height: 220,
-      layer: [{data: {values: rows}, mark: {type: 'line', interpolate: 'step-after'},
+      layer: (shaded ? faultSpans : []).concat([
+              {data: {values: rows}, mark: {type: 'line', interpolate: 'step-after'},
                encoding: {x: {field: 't', type: 'quantitative', title: 'simulated time (s)'},
                           y: {field: 'v', type: 'quantitative', title: yTitle},
                           color: {field: 'name', type: 'nominal', title: null},
                           tooltip: [{field: 'name'}, {field: 't'}, {field: 'v'}]}}
-             ].concat(faultRules)};
+             ]).concat(faultRules)};
   }
+  const freshnessTitles = {
+    freshness_age: ['Replica staleness: age of the oldest unapplied version', 'age (ms)'],
+    freshness_lag: ['Replica position lag: committed versions not yet visible', 'versions'],
+    read_staleness: ['Stale-read fraction, by read issue time', 'stale-read fraction'],
+    read_staleness_ms: ['Worst read staleness, by read issue time', 'staleness (ms)']
+  };
   const charts = [];
   const names = [...new Set(data.histograms.map(r => r.name))];
   for (const name of names) {
@@ -200,7 +260,21 @@ constexpr const char* kChartScript = R"js(
   if (inFlight) charts.push(['in-flight', inFlight]);
   const others = [...new Set(data.series.map(r => r.chart))]
       .filter(c => c !== 'outcomes' && c !== 'in_flight');
-  for (const c of others) charts.push(['series-' + c, timeChart(c, c, c)]);
+  for (const c of others) {
+    const named = freshnessTitles[c];
+    charts.push(['series-' + c, named ? timeChart(c, named[0], named[1], true)
+                                      : timeChart(c, c, c, false)]);
+  }
+  if (data.tvis.length > 0) {
+    charts.push(['t-visibility', {
+      title: 'Empirical t-visibility: P(a read issued t after the latest commit sees it)',
+      width: plotWidth, height: 220, data: {values: data.tvis},
+      mark: {type: 'line', point: true},
+      encoding: {x: {field: 't', type: 'quantitative', title: 't since commit (ms)'},
+                 y: {field: 'p', type: 'quantitative', title: 'P(visible)',
+                     scale: {domain: [0, 1]}},
+                 tooltip: [{field: 't'}, {field: 'p'}, {field: 'n', title: 'reads'}]}}]);
+  }
   if (data.faults.length > 0) {
     charts.push(['faults', {title: 'Faults on the time axis', width: plotWidth, height: 140,
       data: {values: data.faults}, mark: {type: 'bar', minBandSize: 2},
@@ -260,6 +334,7 @@ std::string to_html(const report::Report& r, const std::vector<SagaDiagram>& dia
   h += summary_table(r);
   h += "<h2>Checks</h2>\n" + checks_table(r);
   h += queues_table(r);
+  h += freshness_section(r);
   h += diagrams_section(diagrams);
   h += "<h2>Charts</h2>\n";
   if (r.faults_size() == 0) h += "<p>No faults were injected in this run.</p>\n";

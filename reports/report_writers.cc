@@ -33,6 +33,24 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+// Two lines: how fast replicas catch up, and what readers saw.
+std::string freshness_summary(const report::FreshnessReport& f) {
+  const auto& t = f.time_to_visibility_ms();
+  std::string out = "  freshness: time to visibility p50 " + format("%.2f ms", t.p50()) + ", p99 " +
+                    format("%.2f ms", t.p99()) + ", max " + format("%.2f ms", t.max()) + ", " +
+                    std::to_string(f.never_visible()) + " never visible; " +
+                    (f.converged() ? "converged, lag " + format("%.2f ms", f.convergence_lag_ms())
+                                   : std::string("NOT converged by end of run")) +
+                    "\n";
+  out += "  reads: " + std::to_string(f.reads()) + ", stale " +
+         format("%.2f %%", 100.0 * f.stale_read_fraction()) + ", " +
+         std::to_string(f.read_timeouts()) + " timed out; violations: read-your-writes " +
+         std::to_string(f.ryw_violations()) + ", monotonic reads " +
+         std::to_string(f.monotonic_read_violations()) + ", dirty reads " +
+         std::to_string(f.dirty_reads()) + "\n";
+  return out;
+}
+
 }  // namespace
 
 std::string to_json(const report::Report& report) {
@@ -101,6 +119,9 @@ std::string to_text_summary(const report::Report& r) {
            format("%.2f", t.forced_writes_per_txn()) + " forced writes; availability " +
            format("%.3f", t.availability()) + "\n";
   }
+  // The freshness lines take the room of two checks, so the summary still fits one screen.
+  if (r.has_freshness()) out += freshness_summary(r.freshness());
+  const std::size_t max_checks = r.has_freshness() ? kMaxChecks - 2 : kMaxChecks;
   // Failed checks first: they are what the reader must see without scrolling.
   std::vector<const report::CheckResult*> ordered;
   for (const auto& c : r.checks()) if (!c.passed()) ordered.push_back(&c);
@@ -108,15 +129,15 @@ std::string to_text_summary(const report::Report& r) {
   int hidden_failed = 0;
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     const auto& c = *ordered[i];
-    if (i >= kMaxChecks) {
+    if (i >= max_checks) {
       hidden_failed += c.passed() ? 0 : 1;
       continue;
     }
     out += std::string("  ") + (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.summary() +
            "\n";
   }
-  if (ordered.size() > kMaxChecks) {
-    out += "  ... " + std::to_string(ordered.size() - kMaxChecks) + " more checks (" +
+  if (ordered.size() > max_checks) {
+    out += "  ... " + std::to_string(ordered.size() - max_checks) + " more checks (" +
            std::to_string(hidden_failed) + " failed) in report.md\n";
   }
   if (r.trace_events_dropped() > 0) {
@@ -194,6 +215,68 @@ std::string sagas_markdown(const report::Report& r) {
         " | " + std::to_string(f.partitions()) + " |\n";
   return md;
 }
+bool is_freshness_check(const std::string& name) {
+  return name == "freshness" || name == "session_guarantees" || name == "dirty_reads" ||
+         name == "convergence";
+}
+
+std::string latency_row(const std::string& label, const report::LatencySummary& l) {
+  return "| " + label + " | " + std::to_string(l.count()) + " | " + format("%.3f", l.mean()) +
+         " | " + format("%.3f", l.p50()) + " | " + format("%.3f", l.p99()) + " | " +
+         format("%.3f", l.max()) + " |\n";
+}
+
+// Read freshness of the view replicas: key figures, per replica, the t-visibility curve, and
+// the witnesses of failed freshness checks (the saga section lists them when there are sagas).
+std::string freshness_markdown(const report::Report& r) {
+  const auto& f = r.freshness();
+  std::string md = "\n## Read freshness\n\n| reads | timed out | stale-read fraction | "
+                   "read-your-writes violations | monotonic-read violations | dirty reads | "
+                   "never visible | converged | convergence lag (ms) |\n"
+                   "|---|---|---|---|---|---|---|---|---|\n";
+  md += "| " + std::to_string(f.reads()) + " | " + std::to_string(f.read_timeouts()) + " | " +
+        format("%.4f", f.stale_read_fraction()) + " | " + std::to_string(f.ryw_violations()) +
+        " | " + std::to_string(f.monotonic_read_violations()) + " | " +
+        std::to_string(f.dirty_reads()) + " | " + std::to_string(f.never_visible()) + " | " +
+        (f.converged() ? "yes" : "**no**") + " | " +
+        (f.converged() ? format("%.3f", f.convergence_lag_ms()) : std::string("not converged")) +
+        " |\n\n";
+  md += "| measure | count | mean | p50 | p99 | max |\n|---|---|---|---|---|---|\n";
+  md += latency_row("time to visibility (ms)", f.time_to_visibility_ms());
+  md += latency_row("read staleness (ms)", f.staleness_ms());
+  md += latency_row("read staleness (versions)", f.staleness_versions());
+  md += "\n| replica | applied | never visible | time to visibility p50 (ms) | p99 | max | reads "
+        "| stale-read fraction |\n|---|---|---|---|---|---|---|---|\n";
+  for (const auto& rep : f.replicas()) {
+    md += "| " + rep.name() + " | " + std::to_string(rep.applied()) + " | " +
+          std::to_string(rep.never_visible()) + " | " +
+          format("%.3f", rep.time_to_visibility_ms().p50()) + " | " +
+          format("%.3f", rep.time_to_visibility_ms().p99()) + " | " +
+          format("%.3f", rep.time_to_visibility_ms().max()) + " | " + std::to_string(rep.reads()) +
+          " | " + format("%.4f", rep.stale_read_fraction()) + " |\n";
+  }
+  if (f.t_visibility_size() > 0) {
+    md += "\nt-visibility: P(a read issued t after the latest commit sees it), buckets of " +
+          format("%.3f ms", f.t_visibility_bucket_ms()) +
+          " (the last also holds every later read).\n\n| t (ms) | P(visible) | reads |\n"
+          "|---|---|---|\n";
+    for (const auto& p : f.t_visibility()) {
+      md += "| " + format("%.3f", p.t_ms()) + " | " + format("%.4f", p.probability()) + " | " +
+            std::to_string(p.reads()) + " |\n";
+    }
+  }
+  if (r.has_sagas()) return md;
+  for (const auto& c : r.checks()) {
+    if (c.passed() || c.examples_size() == 0 || !is_freshness_check(c.name())) continue;
+    md += "\n### " + c.name() + ": " + std::to_string(c.violations()) + " violations\n\n";
+    for (const auto& e : c.examples()) {
+      md += "- " + e.subject() + " at " + format("%.6f s", static_cast<double>(e.time_ns()) / 1e9) +
+            ": " + e.detail() + "\n";
+    }
+    md += "\nReplay: `" + r.replay_command() + "`\n";
+  }
+  return md;
+}
 }  // namespace
 
 std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>& diagrams) {
@@ -232,6 +315,7 @@ std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>&
     }
   }
   if (r.has_sagas()) md += sagas_markdown(r);
+  if (r.has_freshness()) md += freshness_markdown(r);
   return md;
 }
 

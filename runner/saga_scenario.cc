@@ -10,6 +10,7 @@
 #include "plugins/registry.h"
 #include "plugins/transfer/transfer_service.h"
 #include "plugins/upload/upload_services.h"
+#include "runner/freshness_report.h"
 #include "runner/report_series.h"
 #include "runner/saga_transactions.h"
 #include "runner/service_params.h"
@@ -177,7 +178,7 @@ std::vector<net::NodeConfig> node_configs(const scenario::LoadedScenario& loaded
   return nodes;
 }
 
-SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
+SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenario* cqrs) {
   const auto& s = loaded.scenario;
   SagaWorldConfig config;
   config.network = network_config(loaded);
@@ -194,7 +195,11 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded) {
     // W3's transfer service names its local transaction time after the workload's text.
     participant.service_time_ms_mean = params.number(
         service.type() == "transfer.participant" ? "local_txn_ms_mean" : "service_time_ms_mean");
-    config.services.push_back({service.name(), service.node(), make_service(service), participant});
+    auto business = make_service(service);
+    if (cqrs != nullptr) {
+      business = cqrs->wrap(std::move(business), static_cast<std::uint32_t>(config.services.size()));
+    }
+    config.services.push_back({service.name(), service.node(), std::move(business), participant});
   }
   for (const auto& saga : s.saga()) config.sagas.push_back(saga_definition(saga));
   return config;
@@ -270,10 +275,13 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     : simulator_(simulator), loaded_(loaded), arrivals_end_(arrivals_end) {
   const auto& s = loaded.scenario;
   if (s.protocol().has_two_phase_commit()) {
+    if (s.has_cqrs()) unsupported("cqrs", "the read side is fed by saga orchestration only");
     twopc_ = std::make_unique<TwoPhaseWorld>(
         simulator, twopc_world_config(loaded, network_config(loaded), node_configs(loaded)));
   } else {
-    world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded));
+    if (s.has_cqrs()) cqrs_ = std::make_unique<CqrsScenario>(simulator, loaded, arrivals_end);
+    world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded, cqrs_.get()));
+    if (cqrs_) cqrs_->attach(*world_);
   }
   faults_ = std::make_unique<fault::FaultInjector>(simulator, network());
   for (const auto& link : s.topology().link()) {
@@ -392,6 +400,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
 void SagaScenario::start() {
   for (auto& a : arrivals_) a->start();
   if (transfers_) transfers_->start();
+  if (cqrs_) cqrs_->start();
   schedule_faults();
 }
 
@@ -493,7 +502,7 @@ bool SagaScenario::done() const {
     return coordinator.node().is_up() && coordinator.in_flight() == 0 && twopc_->participants_settled();
   }
   const auto& orchestrator = world_->orchestrator();
-  return orchestrator.node().is_up() && orchestrator.in_flight() == 0;
+  return orchestrator.node().is_up() && orchestrator.in_flight() == 0 && (!cqrs_ || cqrs_->idle());
 }
 
 std::uint64_t SagaScenario::finished() const {
@@ -628,7 +637,14 @@ bool SagaScenario::fill_report(report::Report& r) {
   fill_common_sections(r);
   *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
 
-  const auto checks = world_->run_checks();
+  auto checks = world_->run_checks();
+  if (cqrs_) {
+    const auto& report_options = loaded_.scenario.report();
+    const sim::Duration interval = sim::duration_from_seconds(
+        report_options.has_time_series_interval_s() ? report_options.time_series_interval_s() : 1.0);
+    auto freshness = add_freshness_report(cqrs_->finish(simulator_.now()), done(), interval, r);
+    checks.insert(checks.end(), freshness.begin(), freshness.end());
+  }
   std::uint64_t atomicity_violations = 0;
   for (const auto& check : checks) {
     if (check.name == "saga_atomicity") atomicity_violations = check.violations;

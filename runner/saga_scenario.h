@@ -19,6 +19,7 @@
 #include "core/scenario/loader.h"
 #include "plugins/transfer/transfer_arrivals.h"
 #include "plugins/upload/upload_arrivals.h"
+#include "runner/cqrs_scenario.h"
 #include "runner/saga_world.h"
 #include "runner/twopc_world.h"
 #include "txsim/report.pb.h"
@@ -54,6 +55,8 @@ class SagaScenario {
   TwoPhaseWorld* twopc() { return twopc_.get(); }
   /// The network of whichever world runs (tests read the nodes' stores through it).
   net::Network& network() const { return world_ ? world_->network() : twopc_->network(); }
+  /// The read side, or nullptr when the scenario has no `cqrs`.
+  CqrsScenario* cqrs() { return cqrs_.get(); }
 
  private:
   std::uint32_t route(const std::string& saga) const {
@@ -69,6 +72,7 @@ class SagaScenario {
   sim::Simulator& simulator_;
   const scenario::LoadedScenario& loaded_;
   sim::Time arrivals_end_;
+  std::unique_ptr<CqrsScenario> cqrs_;  // before world_: its services write to the recorder
   std::unique_ptr<SagaWorld> world_;
   std::unique_ptr<TwoPhaseWorld> twopc_;
   std::vector<sim::Time> twopc_rejected_;  // begins refused while the coordinator was down

@@ -13,14 +13,14 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // Fields (with everything inside them) that the runner implements.
-constexpr std::array<std::string_view, 18> kImplementedFields = {
+constexpr std::array<std::string_view, 19> kImplementedFields = {
     "name",          "description",    "seed",     "stop",
     "topology",      "service",        "saga",     "protocol.saga_orchestration",
     // Two-phase commit without cooperative termination (not implemented yet).
     "protocol.two_phase_commit.coordinator_node", "protocol.two_phase_commit.presumed_abort",
     "protocol.two_phase_commit.vote_timeout_ms",
     "workload.open_queue", "workload.uploads", "workload.saga_arrivals", "workload.transfers", "faults",
-    "checks",        "report"};
+    "checks",        "report",         "cqrs"};
 
 bool implemented(const std::string& path) {
   return std::find(kImplementedFields.begin(), kImplementedFields.end(), path) !=

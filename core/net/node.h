@@ -63,6 +63,9 @@ class Node {
   using CrashHook = std::function<void(Node&)>;
 
   Node(Network& network, NodeId id, NodeConfig config, std::uint32_t sync_event_kind);
+  /// Ends this node's coroutines first: a pending call's awaiter releases its slot in
+  /// call_slots_, which must still exist.
+  ~Node() { group_.cancel_all(); }
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 

@@ -64,6 +64,24 @@ TEST(HtmlReport, ChartDataIsValidJsonWithOneRowPerPointBinAndFault) {
   EXPECT_EQ(data.fields().at("faults").list_value().values_size(), 1);
 }
 
+TEST(HtmlReport, FreshnessSectionAndChartData) {
+  const auto html = to_html(testing::freshness_sample_report());
+  EXPECT_NE(html.find("<h2 id=\"freshness\">Read freshness</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>stale-read fraction</th><td>0.1250</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<b>no</b>: not converged by end of run"), std::string::npos);
+  EXPECT_NE(html.find("<td>view-eu</td>"), std::string::npos);
+  const auto json =
+      between(html, "<script type=\"application/json\" id=\"txsim-chart-data\">", "</script>");
+  google::protobuf::Struct data;
+  ASSERT_TRUE(testing::parse_json(json, data)) << json;
+  EXPECT_EQ(data.fields().at("tvis").list_value().values_size(), 4);
+  EXPECT_EQ(data.fields().at("series").list_value().values_size(), 2 * 3 + 4 * 4);
+  // No freshness section, and an empty curve, without it.
+  const auto plain = to_html(testing::sample_report());
+  EXPECT_EQ(plain.find("Read freshness"), std::string::npos);
+  EXPECT_NE(plain.find("\"tvis\":[]"), std::string::npos);
+}
+
 TEST(HtmlReport, InlinesSagaDiagramsWithoutTheXmlProlog) {
   const std::string svg =
       "<?xml version=\"1.0\"?>\n<!DOCTYPE svg>\n<svg id=\"d\"><g/></svg>\n";

@@ -93,5 +93,42 @@ TEST(ReportHtmlInBrowser, LoadsWithoutConsoleMessagesAndRendersEveryChart) {
   fs::remove_all(dir);
 }
 
+// The freshness charts (replica staleness with the crash span shaded, position lag, stale-read
+// fraction) and the t-visibility curve render too, without console messages.
+TEST(ReportHtmlInBrowser, RendersTheFreshnessCharts) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
+  const fs::path dir =
+      fs::temp_directory_path() / ("txsim-html-fresh-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "profile");
+  const fs::path page = dir / "report.html";
+  std::ofstream(page) << to_html(testing::freshness_sample_report());
+  const std::string command =
+      "timeout 60 " + chromium +
+      " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
+      " --disable-background-networking --disable-component-update --disable-sync"
+      " --no-first-run --no-default-browser-check --virtual-time-budget=10000"
+      " --enable-logging=stderr --v=0 --user-data-dir=" + (dir / "profile").string() +
+      " --dump-dom file://" + page.string() + " > " + (dir / "dom.html").string() + " 2> " +
+      (dir / "stderr.txt").string();
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_file(dir / "stderr.txt");
+  const std::string dom = read_file(dir / "dom.html");
+  std::string console;
+  std::istringstream log_lines(read_file(dir / "stderr.txt"));
+  for (std::string line; std::getline(log_lines, line);) {
+    if (line.find(":CONSOLE") != std::string::npos) console += line + "\n";
+  }
+  EXPECT_EQ(console, "") << "console messages while loading report.html";
+  // The four charts of sample_report plus freshness_age, freshness_lag, read_staleness and
+  // t-visibility.
+  EXPECT_NE(dom.find("charts: rendered (8)"), std::string::npos)
+      << dom.substr(dom.find("txsim-charts-status"), 200);
+  EXPECT_NE(dom.find("id=\"chart-series-freshness_age\""), std::string::npos);
+  EXPECT_NE(dom.find("id=\"chart-t-visibility\""), std::string::npos);
+  EXPECT_EQ(count(dom, "class=\"marks\""), 8u);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace txsim::reports

@@ -52,6 +52,41 @@ TEST(TextSummary, FitsOneScreenWithFailedChecksFirst) {
             std::string::npos);
 }
 
+TEST(TextSummary, ShowsFreshnessAndStillFitsOneScreen) {
+  auto r = testing::freshness_sample_report();
+  for (int i = 0; i < 40; ++i) {
+    auto* c = r.add_checks();
+    c->set_name("check_" + std::to_string(i));
+    c->set_passed(true);
+  }
+  const auto text = to_text_summary(r);
+  EXPECT_LE(static_cast<int>(lines(text).size()), kSummaryMaxLines);
+  EXPECT_NE(text.find("freshness: time to visibility p50 12.50 ms, p99 80.00 ms, max 250.00 ms, "
+                      "3 never visible; NOT converged by end of run"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reads: 800, stale 12.50 %, 7 timed out; violations: read-your-writes 4, "
+                      "monotonic reads 2, dirty reads 1"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(to_text_summary(testing::sample_report()).find("freshness:"), std::string::npos);
+}
+
+TEST(Markdown, FreshnessSectionWithReplicasCurveAndWitnesses) {
+  const auto md = to_markdown(testing::freshness_sample_report());
+  EXPECT_NE(md.find("## Read freshness"), std::string::npos);
+  EXPECT_NE(md.find("| 800 | 7 | 0.1250 | 4 | 2 | 1 | 3 | **no** | not converged |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| view-us | 40 | 0 |"), std::string::npos);
+  EXPECT_NE(md.find("| 30.000 | 1.0000 | 100 |"), std::string::npos);  // last t-visibility bucket
+  // Without a saga section, the failed freshness check's witness is listed here.
+  EXPECT_NE(md.find("### session_guarantees: 6 violations"), std::string::npos);
+  EXPECT_NE(md.find("- session 17 at 1.250000 s: read-your-writes: wrote version 2"),
+            std::string::npos);
+  EXPECT_EQ(to_markdown(testing::sample_report()).find("Read freshness"), std::string::npos);
+}
+
 TEST(Markdown, LinksTheHtmlReportAndTheDiagrams) {
   const auto md = to_markdown(testing::sample_report(), {{"upload video", "<svg/>"}});
   EXPECT_NE(md.find("[report.html](report.html)"), std::string::npos);

@@ -2,6 +2,7 @@
 // recording never changes what the simulation does).
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include "core/txn/saga/history.h"
@@ -23,8 +24,14 @@ class HistoryRecorder {
     saga.outcome = outcome;
     saga.finished_at = at;
   }
-  void op(const ParticipantOp& op) { history_.ops.push_back(op); }
+  void op(const ParticipantOp& op) {
+    history_.ops.push_back(op);
+    if (on_op) on_op(op);
+  }
   void attempt(const StepAttempt& attempt) { history_.attempts.push_back(attempt); }
+  /// Sees each participant operation once its local transaction is durable (e.g. the CQRS
+  /// read-history recorder, to learn when domain events commit). Must not change the run.
+  std::function<void(const ParticipantOp&)> on_op;
 
   SagaHistory& history() { return history_; }
   const SagaHistory& history() const { return history_; }

@@ -1,0 +1,81 @@
+// Domain events of the CQRS read side and the messages that carry them (types 48..63).
+//
+// A domain event says that one service committed one local transaction of one saga: the action
+// or the compensation of a step. Its *aggregate* is the saga id (the upload id). Its event id is
+// (aggregate, service, step, compensation), and its *service version* orders the events of one
+// aggregate at one service: action of step s = 2s + 1, compensation = 2s + 2 (a compensation
+// always follows its action). Projections use both to be idempotent (apply each id at most once,
+// never an older version after a newer one).
+//
+// Messages (all payload words; see encode/decode below):
+//   kPublish       relay -> broker, a call: words[0..1] the event; reply: ack (words[0] = 1).
+//   kSubscribe     consumer -> broker, a call: words[0] group, words[1] partition, words[2] first
+//                  offset wanted (kFromCommitted: the group's committed offset); reply: words[0]
+//                  the offset the broker pushes from.
+//   kDeliver       broker -> consumer, one-way: words[0..1] event, words[2] offset,
+//                  words[3] partition.
+//   kCommitOffset  consumer -> broker, one-way: words[0] group, words[1] partition, words[2] the
+//                  next offset the group needs (everything before it is applied durably).
+// Units: virtual time is integer nanoseconds (sim::Time) where it appears.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+
+#include "core/net/message.h"
+
+namespace txsim::cqrs {
+
+inline constexpr net::MessageType kPublish = 48;
+inline constexpr net::MessageType kSubscribe = 49;
+inline constexpr net::MessageType kDeliver = 50;
+inline constexpr net::MessageType kCommitOffset = 51;
+
+inline constexpr std::uint64_t kFromCommitted = UINT64_MAX;
+
+/// What the event says happened, from the role of the service that emitted it.
+enum class EventKind : std::uint8_t { kOther = 0, kIngested = 1, kDescribed = 2, kPublished = 3 };
+
+struct DomainEvent {
+  std::uint64_t aggregate = 0;  // saga id = upload id
+  std::uint32_t service = 0;    // service number in the run
+  std::uint32_t step = 0;       // < 2^16
+  bool compensation = false;
+  EventKind kind = EventKind::kOther;
+
+  std::uint64_t version() const { return 2 * std::uint64_t{step} + (compensation ? 2 : 1); }
+  auto id() const { return std::tuple(aggregate, service, step, compensation); }
+  bool operator==(const DomainEvent&) const = default;
+};
+
+inline std::uint64_t pack(const DomainEvent& e) {
+  return (std::uint64_t{e.service} << 32) | (std::uint64_t{e.step & 0xffff} << 16) |
+         (std::uint64_t{e.compensation} << 8) | static_cast<std::uint8_t>(e.kind);
+}
+
+inline DomainEvent unpack(std::uint64_t aggregate, std::uint64_t word) {
+  DomainEvent e;
+  e.aggregate = aggregate;
+  e.service = static_cast<std::uint32_t>(word >> 32);
+  e.step = static_cast<std::uint32_t>((word >> 16) & 0xffff);
+  e.compensation = ((word >> 8) & 1) != 0;
+  e.kind = static_cast<EventKind>(word & 0xff);
+  return e;
+}
+
+/// The event as a stored value ("<aggregate>:<packed>" in decimal).
+inline std::string to_record(const DomainEvent& e) {
+  return std::to_string(e.aggregate) + ":" + std::to_string(pack(e));
+}
+/// REQUIRES: `record` came from to_record (std::invalid_argument otherwise).
+DomainEvent from_record(const std::string& record);
+
+/// The partition of an aggregate: a fixed hash, so every event of one aggregate shares one
+/// partition and is delivered in order. REQUIRES: partitions > 0.
+std::uint32_t partition_of(std::uint64_t aggregate, std::uint32_t partitions);
+
+/// Fixed-width hex, so that store keys sort in numeric order.
+std::string hex16(std::uint64_t value);
+
+}  // namespace txsim::cqrs

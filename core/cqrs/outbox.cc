@@ -1,0 +1,108 @@
+#include "core/cqrs/outbox.h"
+
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+namespace txsim::cqrs {
+namespace {
+// Kept outside the "o/" range so that a scan of rows never sees it.
+constexpr std::string_view kSequenceKey = "o#sequence";
+}  // namespace
+
+DomainEvent from_record(const std::string& record) {
+  const auto colon = record.find(':');
+  if (colon == std::string::npos) throw std::invalid_argument("not an event record: " + record);
+  return unpack(std::stoull(record.substr(0, colon)), std::stoull(record.substr(colon + 1)));
+}
+
+std::uint32_t partition_of(std::uint64_t aggregate, std::uint32_t partitions) {
+  std::uint64_t state = aggregate;
+  return static_cast<std::uint32_t>(sim::splitmix64(state) % partitions);
+}
+
+std::string hex16(std::uint64_t value) {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+void write_outbox_row(storage::DurableStore& store, const DomainEvent& event) {
+  // The store's write sequence is never reused, not even after a crash: a unique, ordered key.
+  const std::uint64_t sequence = store.put(kSequenceKey, "");
+  store.put(std::string(kOutboxPrefix) + hex16(sequence), to_record(event));
+}
+
+std::size_t outbox_rows(const storage::DurableStore& store) {
+  std::size_t n = 0;
+  const auto& rows = store.contents();
+  for (auto it = rows.lower_bound(kOutboxPrefix);
+       it != rows.end() && it->first.compare(0, kOutboxPrefix.size(), kOutboxPrefix) == 0; ++it) {
+    ++n;
+  }
+  return n;
+}
+
+DomainEvent OutboxService::event(const saga::StepRequest& request, bool compensation) const {
+  return {request.saga_id, service_, request.step, compensation, kind_};
+}
+
+saga::StepResult OutboxService::apply_action(storage::DurableStore& store,
+                                             const saga::StepRequest& request, sim::Rng& rng) {
+  const saga::StepResult result = inner_->apply_action(store, request, rng);
+  if (result == saga::StepResult::kSuccess) {
+    write_outbox_row(store, event(request, false));
+    if (observer_ != nullptr) observer_->written(event(request, false));
+  }
+  return result;
+}
+
+void OutboxService::apply_compensation(storage::DurableStore& store,
+                                       const saga::StepRequest& request) {
+  inner_->apply_compensation(store, request);
+  write_outbox_row(store, event(request, true));
+  if (observer_ != nullptr) observer_->written(event(request, true));
+}
+
+OutboxRelay::OutboxRelay(net::Node& node, net::NodeId broker, RelayConfig config)
+    : node_(node), broker_(broker), config_(config) {}
+
+void OutboxRelay::start() { node_.simulator().spawn(poll()); }
+
+bool OutboxRelay::idle() const { return outbox_rows(node_.store()) == 0; }
+
+sim::Task<void> OutboxRelay::poll() {
+  for (;;) {
+    co_await node_.simulator().sleep(config_.poll_interval);
+    // A crash ends the pass with the incarnation; the next incarnation starts its own.
+    if (node_.is_up() && busy_incarnation_ != node_.incarnation()) {
+      busy_incarnation_ = node_.incarnation();
+      node_.spawn(publish_pass(node_.incarnation()));
+    }
+  }
+}
+
+sim::Task<void> OutboxRelay::publish_pass(std::uint32_t incarnation) {
+  // Only durable rows: a row that is not yet durable may still vanish with its transaction.
+  std::vector<std::pair<std::string, DomainEvent>> rows;
+  const auto& durable = node_.store().durable_contents();
+  for (auto it = durable.lower_bound(kOutboxPrefix);
+       it != durable.end() && it->first.compare(0, kOutboxPrefix.size(), kOutboxPrefix) == 0; ++it) {
+    rows.emplace_back(it->first, from_record(it->second.value));
+  }
+  bool deleted = false;
+  for (const auto& [key, event] : rows) {
+    net::Payload payload;
+    payload.words[0] = event.aggregate;
+    payload.words[1] = pack(event);
+    const net::CallResult r = co_await node_.call(broker_, kPublish, payload, config_.call_timeout);
+    if (r.status != net::CallStatus::kReply) break;  // keep order: retry from here next pass
+    node_.store().erase(key);
+    deleted = true;
+    ++published_;
+  }
+  if (deleted) co_await node_.store().sync();
+  if (busy_incarnation_ == incarnation) busy_incarnation_ = 0;
+}
+
+}  // namespace txsim::cqrs
