@@ -338,6 +338,7 @@ Grid make_grid(sim::Time end, sim::Duration interval, std::size_t max_points, bo
 sim::Duration round_bucket_width(sim::Duration largest, std::size_t buckets) {
   const double target = 1.25 * static_cast<double>(largest.ns()) / static_cast<double>(buckets);
   for (std::int64_t decade = 1000;; decade *= 10) {
+    if (decade >= 1'000'000'000'000'000'000) return sim::Duration::from_ns(decade);  // ~31 years
     for (const std::int64_t m : {1, 2, 5}) {
       if (static_cast<double>(m * decade) >= target) return sim::Duration::from_ns(m * decade);
     }
