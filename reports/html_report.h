@@ -3,7 +3,9 @@
 // Summary tables (verdict, checks, key figures, seed, trace hash, replay command), the saga
 // diagrams as inline SVG, and charts drawn in the browser by Vega-Lite (third_party/vega):
 // latency distributions, outcomes over time, work in flight over time and injected faults on
-// the time axis. The chart libraries and the data are inlined, so the page needs no network.
+// the time axis; with a `freshness` section, its tables, replica staleness and read staleness
+// over time with the fault spans shaded, and the empirical t-visibility curve. The chart
+// libraries and the data are inlined, so the page needs no network.
 //
 // When every chart has rendered, the page sets `data-txsim-charts="rendered"` on <html> (or
 // "error: ..." when one failed) and writes the same text into #txsim-charts-status; the

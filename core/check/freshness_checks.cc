@@ -220,27 +220,35 @@ void analyze_read_your_writes(const ReadHistory& h, const FreshnessIndex& index,
                               FreshnessAnalysis& out) {
   // The writers' commits by (session, aggregate, commit time): versions increase with commit
   // time, so the last one before a read is the session's highest write it must see.
-  std::vector<const CommittedVersion*> writes;
-  for (const auto& c : h.commits) if (c.writer != 0) writes.push_back(&c);
-  const auto key = [](const CommittedVersion* c) {
-    return std::tie(c->writer, c->aggregate, c->version);
+  struct Write {
+    SessionId writer;
+    std::uint64_t aggregate;
+    sim::Time committed_at;
+    std::uint64_t version;
+    auto key() const { return std::tie(writer, aggregate, version); }
   };
-  std::sort(writes.begin(), writes.end(), [&](auto* x, auto* y) { return key(x) < key(y); });
+  std::vector<Write> writes;  // by value: the searches below stay in one array
+  for (const auto& c : h.commits) {
+    if (c.writer != 0) writes.push_back({c.writer, c.aggregate, c.committed_at, c.version});
+  }
+  std::sort(writes.begin(), writes.end(),
+            [](const Write& x, const Write& y) { return x.key() < y.key(); });
   std::vector<Found> found;
   std::set<SessionId> sessions;
   for (std::size_t i = 0; i < h.reads.size(); ++i) {
     const auto& read = h.reads[i];
     if (read.session == 0 || read.timed_out) continue;
     // First write of a later (session, aggregate) or of this pair committed at/after issue.
-    const auto it = std::lower_bound(writes.begin(), writes.end(), read, [](auto* c, const auto& r) {
-      return std::tie(c->writer, c->aggregate, c->committed_at) <
+    const auto it = std::lower_bound(writes.begin(), writes.end(), read,
+                                     [](const Write& c, const ReadObservation& r) {
+      return std::tie(c.writer, c.aggregate, c.committed_at) <
              std::tie(r.session, r.aggregate, r.issued_at);
     });
     if (it == writes.begin()) continue;
-    const auto* own = *(it - 1);
-    if (own->writer != read.session || own->aggregate != read.aggregate) continue;
-    if (read.version_seen < own->version) {
-      found.push_back({read.issued_at, i, own->version});
+    const Write& own = *(it - 1);
+    if (own.writer != read.session || own.aggregate != read.aggregate) continue;
+    if (read.version_seen < own.version) {
+      found.push_back({read.issued_at, i, own.version});
       sessions.insert(read.session);
     }
   }
@@ -260,16 +268,23 @@ void analyze_read_your_writes(const ReadHistory& h, const FreshnessIndex& index,
 }
 
 void analyze_monotonic_reads(const ReadHistory& h, FreshnessAnalysis& out) {
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < h.reads.size(); ++i) {
-    if (h.reads[i].session != 0 && !h.reads[i].timed_out) order.push_back(i);
-  }
-  const auto key = [&](std::size_t i) {
-    const auto& r = h.reads[i];
-    return std::tie(r.session, r.aggregate, r.issued_at);
+  struct Keyed {
+    SessionId session;
+    std::uint64_t aggregate;
+    sim::Time issued_at;
+    std::size_t read;
+    auto key() const { return std::tie(session, aggregate, issued_at, read); }
   };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+  std::vector<Keyed> keyed;  // by value, so that sorting does not chase into the reads
+  for (std::size_t i = 0; i < h.reads.size(); ++i) {
+    const auto& r = h.reads[i];
+    if (r.session != 0 && !r.timed_out) keyed.push_back({r.session, r.aggregate, r.issued_at, i});
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const Keyed& x, const Keyed& y) { return x.key() < y.key(); });
+  std::vector<std::size_t> order;
+  order.reserve(keyed.size());
+  for (const auto& k : keyed) order.push_back(k.read);
   std::vector<Found> found;
   std::set<SessionId> sessions;
   std::size_t best = 0;  // the read of the current (session, aggregate) that saw the most
@@ -323,6 +338,7 @@ Grid make_grid(sim::Time end, sim::Duration interval, std::size_t max_points, bo
 sim::Duration round_bucket_width(sim::Duration largest, std::size_t buckets) {
   const double target = 1.25 * static_cast<double>(largest.ns()) / static_cast<double>(buckets);
   for (std::int64_t decade = 1000;; decade *= 10) {
+    if (decade >= 1'000'000'000'000'000'000) return sim::Duration::from_ns(decade);  // ~31 years
     for (const std::int64_t m : {1, 2, 5}) {
       if (static_cast<double>(m * decade) >= target) return sim::Duration::from_ns(m * decade);
     }

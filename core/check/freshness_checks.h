@@ -129,7 +129,7 @@ struct FreshnessAnalysis {
   CheckResult dirty_reads;
   CheckResult convergence;
   ConvergenceResult convergence_result;
-  std::uint64_t sessions = 0;  // distinct non-zero sessions that read
+  std::uint64_t sessions = 0;  // distinct non-zero sessions with an answered read
 };
 
 /// Analyzes a run's read side. Throws std::invalid_argument on a malformed history.

@@ -41,6 +41,8 @@ FreshnessIndex::FreshnessIndex(const ReadHistory& history)
     }
   }
   first_.push_back(commits_.size());
+  commit_times_.reserve(commits_.size());
+  for (const auto* c : commits_) commit_times_.push_back(c->committed_at);
 
   // Staircases: applies grouped by (replica, aggregate), in time order; only the applies that
   // raise the highest version shown become steps.
@@ -88,11 +90,9 @@ std::size_t FreshnessIndex::find(std::uint64_t aggregate) const {
 }
 
 std::uint64_t FreshnessIndex::committed_before(std::size_t a, sim::Time t) const {
-  const auto begin = commits_.begin() + static_cast<std::ptrdiff_t>(first_[a]);
-  const auto end = commits_.begin() + static_cast<std::ptrdiff_t>(first_[a + 1]);
-  return static_cast<std::uint64_t>(
-      std::lower_bound(begin, end, t, [](const auto* c, sim::Time x) { return c->committed_at < x; }) -
-      begin);
+  const auto begin = commit_times_.begin() + static_cast<std::ptrdiff_t>(first_[a]);
+  const auto end = commit_times_.begin() + static_cast<std::ptrdiff_t>(first_[a + 1]);
+  return static_cast<std::uint64_t>(std::lower_bound(begin, end, t) - begin);
 }
 
 std::size_t FreshnessIndex::group(std::size_t r, std::size_t a) const {

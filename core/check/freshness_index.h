@@ -53,6 +53,7 @@ class FreshnessIndex {
   std::vector<std::uint64_t> ids_;                // sorted aggregate ids
   std::vector<std::size_t> first_;                // commits_[first_[a] .. first_[a+1])
   std::vector<const CommittedVersion*> commits_;  // by (aggregate, version)
+  std::vector<sim::Time> commit_times_;           // the same order, contiguous for searching
   std::vector<std::uint64_t> group_keys_;         // sorted r * aggregates + a, one per staircase
   std::vector<std::size_t> group_first_;          // steps_[group_first_[g] .. group_first_[g+1])
   std::vector<Step> steps_;
