@@ -18,5 +18,6 @@ int validate_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int diagram_command(const std::vector<std::string>& args);
+int check_command(const std::vector<std::string>& args);
 
 }  // namespace txsim::cli

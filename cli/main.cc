@@ -18,6 +18,7 @@ commands:
   validate FILE...  check scenario files without running them (--set PATH=VALUE)
   diagram FILE      draw a saga of a scenario (dot, svg or png)
   replay REPORT     run again what a report.json describes and compare trace hashes
+  check FILE        search random fault plans for a failing check, shrink it, write a replay
   plugins           list service types, protocols, projections, workloads and checks
 
 Scenario files are protobuf text format; docs/scenarios.md describes every field.
@@ -49,12 +50,13 @@ int main(int argc, char** argv) {
     if (command == "plugins") return txsim::cli::plugins_command(args);
     if (command == "replay") return txsim::cli::replay_command(args);
     if (command == "diagram") return txsim::cli::diagram_command(args);
+    if (command == "check") return txsim::cli::check_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
   std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, diagram, "
-            << "replay or plugins (see "
+            << "replay, check or plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }
