@@ -78,8 +78,10 @@ FaultPlan subset(const std::vector<Fault>& faults, std::size_t begin, std::size_
 
 // ddmin (Zeller & Hildebrandt 2002, fig. 5): test chunks, then complements, at granularity n,
 // doubling n when neither fails, until n exceeds the size (1-minimal).
-std::vector<Fault> ddmin(std::vector<Fault> faults, Oracle& oracle, int& steps) {
-  if (oracle.fails(FaultPlan{})) {
+}  // namespace
+
+std::vector<Fault> ddmin(std::vector<Fault> faults, const FailurePredicate& fails, int& steps) {
+  if (fails(FaultPlan{})) {
     if (!faults.empty()) ++steps;
     return {};
   }
@@ -90,7 +92,7 @@ std::vector<Fault> ddmin(std::vector<Fault> faults, Oracle& oracle, int& steps) 
     bool reduced = false;
     for (std::size_t begin = 0; begin < size && !reduced; begin += chunk) {
       FaultPlan candidate = subset(faults, begin, std::min(size, begin + chunk), false);
-      if (oracle.fails(candidate)) {
+      if (fails(candidate)) {
         faults = std::move(candidate.faults);
         n = 2;
         reduced = true;
@@ -98,7 +100,7 @@ std::vector<Fault> ddmin(std::vector<Fault> faults, Oracle& oracle, int& steps) 
     }
     for (std::size_t begin = 0; begin < size && !reduced && n > 2; begin += chunk) {
       FaultPlan candidate = subset(faults, begin, std::min(size, begin + chunk), true);
-      if (oracle.fails(candidate)) {
+      if (fails(candidate)) {
         faults = std::move(candidate.faults);
         n = std::max<std::size_t>(n - 1, 2);
         reduced = true;
@@ -116,15 +118,17 @@ std::vector<Fault> ddmin(std::vector<Fault> faults, Oracle& oracle, int& steps) 
 
 // Lowers one parameter (in ms, via get/set) by bisection between `floor_ms` and its value,
 // keeping the smallest value seen to fail.
+namespace {
+
 template <typename Get, typename Set>
 void bisect(std::vector<Fault>& faults, std::size_t i, int floor_ms, Get get, Set set,
-            Oracle& oracle, int& steps) {
+            const FailurePredicate& fails, int& steps) {
   int high = to_ms(get(faults[i]));  // fails
   if (high <= floor_ms) return;
   const auto try_value = [&](int ms) {
     FaultPlan candidate{faults};
     set(candidate.faults[i], to_s(ms));
-    return oracle.fails(candidate);
+    return fails(candidate);
   };
   int low = floor_ms;  // not known to fail
   if (try_value(low)) {
@@ -145,22 +149,22 @@ void bisect(std::vector<Fault>& faults, std::size_t i, int floor_ms, Get get, Se
   }
 }
 
-void shrink_parameters(std::vector<Fault>& faults, Oracle& oracle, int& steps) {
+}  // namespace
+
+void shrink_parameters(std::vector<Fault>& faults, const FailurePredicate& fails, int& steps) {
   for (std::size_t i = 0; i < faults.size(); ++i) {
     bisect(faults, i, 1, [](const Fault& f) { return f.duration_s; },
-           [](Fault& f, double v) { f.duration_s = v; }, oracle, steps);
+           [](Fault& f, double v) { f.duration_s = v; }, fails, steps);
     bisect(faults, i, 0, [](const Fault& f) { return f.start_s; },
-           [](Fault& f, double v) { f.start_s = v; }, oracle, steps);
+           [](Fault& f, double v) { f.start_s = v; }, fails, steps);
     if (faults[i].kind == FaultKind::kLoss || faults[i].kind == FaultKind::kDuplication) {
       // Probabilities on a 0.01 grid: "ms" here are hundredths scaled by 10.
       bisect(faults, i, 10, [](const Fault& f) { return f.probability; },
-             [](Fault& f, double v) { f.probability = std::round(v * 100.0) / 100.0; }, oracle,
+             [](Fault& f, double v) { f.probability = std::round(v * 100.0) / 100.0; }, fails,
              steps);
     }
   }
 }
-
-}  // namespace
 
 FaultPlan random_plan(sim::Rng& rng, const FaultBudget& budget) {
   std::vector<FaultKind> allowed = budget.kinds;
@@ -185,8 +189,11 @@ void shrink(const Scenario& scenario, const FaultPlan& plan, std::uint64_t seed,
             const std::string& check, int max_runs, SearchResult& result,
             const SearchOptions& options) {
   Oracle oracle(scenario, seed, check, max_runs, result, options);
-  std::vector<Fault> faults = ddmin(plan.faults, oracle, result.shrink_steps);
-  shrink_parameters(faults, oracle, result.shrink_steps);
+  const FailurePredicate fails = [&oracle](const FaultPlan& candidate) {
+    return oracle.fails(candidate);
+  };
+  std::vector<Fault> faults = ddmin(plan.faults, fails, result.shrink_steps);
+  shrink_parameters(faults, fails, result.shrink_steps);
   result.shrunk = FaultPlan{faults};
   // The minimal plan's own run (cached runs kept only the last failure; run it once more when
   // that was a different plan).

@@ -58,6 +58,17 @@ FaultPlan random_plan(sim::Rng& rng, const FaultBudget& budget);
 
 SearchResult search(const Scenario& scenario, const SearchOptions& options);
 
+/// "This plan still fails": the test of delta debugging.
+using FailurePredicate = std::function<bool(const FaultPlan&)>;
+
+/// ddmin over the faults of `plan`, which `fails`. Returns a 1-minimal failing subset (in the
+/// original order); the empty plan when it fails too. `steps` counts accepted reductions.
+std::vector<Fault> ddmin(std::vector<Fault> faults, const FailurePredicate& fails, int& steps);
+
+/// Lowers each fault's duration, start and probability (in that order) by bisection while
+/// `fails` stays true. `steps` counts accepted reductions.
+void shrink_parameters(std::vector<Fault>& faults, const FailurePredicate& fails, int& steps);
+
 /// Shrinks `plan`, which makes `check` fail under `seed`. Returns the minimal plan; counts re-runs
 /// and accepted steps into `result` (shrink_runs, shrink_steps, shrunk, shrunk_result).
 void shrink(const Scenario& scenario, const FaultPlan& plan, std::uint64_t seed,

@@ -14,6 +14,7 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <ostream>
 #include <stdexcept>
 #include <utility>
 
@@ -42,7 +43,10 @@ inline rc::Gen<Fault> fault_of_kind(FaultKind kind, const FaultBudget& budget) {
     case FaultKind::kPartition:
       return rc::gen::apply(
           [kind](int at, int length, std::string node) {
-            Fault f{.kind = kind, .start_s = detail::to_s(at), .duration_s = detail::to_s(length)};
+            Fault f;
+            f.kind = kind;
+            f.start_s = detail::to_s(at);
+            f.duration_s = detail::to_s(length);
             if (kind == FaultKind::kCrash) {
               f.node = std::move(node);
             } else {
@@ -56,16 +60,25 @@ inline rc::Gen<Fault> fault_of_kind(FaultKind kind, const FaultBudget& budget) {
     case FaultKind::kDuplication:
       return rc::gen::apply(
           [kind](int at, int length, int percent) {
-            return Fault{.kind = kind, .start_s = detail::to_s(at),
-                         .duration_s = detail::to_s(length), .probability = percent / 100.0};
+            Fault f;
+            f.kind = kind;
+            f.start_s = detail::to_s(at);
+            f.duration_s = detail::to_s(length);
+            f.probability = percent / 100.0;
+            return f;
           },
           start, duration, rc::gen::inRange(1, 101));
     case FaultKind::kLatencySpike:
       return rc::gen::apply(
           [](int at, int length, std::string from, std::string to, int factor) {
-            return Fault{.kind = FaultKind::kLatencySpike, .start_s = detail::to_s(at),
-                         .duration_s = detail::to_s(length), .node = std::move(from),
-                         .to = std::move(to), .factor = static_cast<double>(factor)};
+            Fault f;
+            f.kind = FaultKind::kLatencySpike;
+            f.start_s = detail::to_s(at);
+            f.duration_s = detail::to_s(length);
+            f.node = std::move(from);
+            f.to = std::move(to);
+            f.factor = static_cast<double>(factor);
+            return f;
           },
           start, duration, rc::gen::elementOf(nodes), rc::gen::elementOf(nodes),
           rc::gen::inRange(2, 101));
@@ -109,7 +122,8 @@ inline rc::Gen<SagaSpec> saga(int max_compensatable = 4, int max_retriable = 2) 
     SagaSpec spec;
     const int compensatable = *rc::gen::inRange(1, max_compensatable + 1);
     for (int i = 0; i < compensatable; ++i) {
-      StepSpec step{.kind = StepKind::kCompensatable};
+      StepSpec step;
+      step.kind = StepKind::kCompensatable;
       for (int j = 0; j < i; ++j) {
         if (*rc::gen::inRange(0, 2) == 1) step.after.push_back(j);
       }
@@ -119,11 +133,15 @@ inline rc::Gen<SagaSpec> saga(int max_compensatable = 4, int max_retriable = 2) 
     const bool pivot = *rc::gen::arbitrary<bool>();
     const int retriable = pivot ? *rc::gen::inRange(0, max_retriable + 1) : 0;
     if (pivot) {
-      StepSpec step{.kind = StepKind::kPivot};
+      StepSpec step;
+      step.kind = StepKind::kPivot;
       for (int j = 0; j < compensatable; ++j) step.after.push_back(j);
       spec.steps.push_back(step);
       for (int i = 0; i < retriable; ++i) {
-        spec.steps.push_back({.kind = StepKind::kRetriable, .after = {compensatable}});
+        StepSpec retry;
+        retry.kind = StepKind::kRetriable;
+        retry.after = {compensatable};
+        spec.steps.push_back(retry);
       }
     }
     return spec;
