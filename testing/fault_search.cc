@@ -5,6 +5,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/scenario/loader.h"
+
 namespace txsim::search {
 namespace {
 
@@ -166,6 +168,20 @@ void shrink_parameters(std::vector<Fault>& faults, const FailurePredicate& fails
   }
 }
 
+namespace {
+
+// The first failing check the scenario does not list in checks.expect_failed (a scenario that
+// demonstrates an anomaly expects those to fail; they are not what the search looks for).
+std::optional<CheckOutcome> unexpected_failure(const Scenario& scenario, const RunResult& r) {
+  const auto& expected = scenario.loaded().scenario.checks().expect_failed();
+  for (const auto& c : r.checks) {
+    if (!c.passed && std::find(expected.begin(), expected.end(), c.name) == expected.end()) return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 FaultPlan random_plan(sim::Rng& rng, const FaultBudget& budget) {
   std::vector<FaultKind> allowed = budget.kinds;
   if (allowed.empty()) {
@@ -217,7 +233,7 @@ SearchResult search(const Scenario& scenario, const SearchOptions& options) {
     const RunResult r = run(scenario, plan, run_seed);
     result.runs = i;
     if (options.progress) options.progress("search", i, plan, r);
-    const auto failure = r.first_failure();
+    const auto failure = unexpected_failure(scenario, r);
     if (!failure) continue;
     result.failed = true;
     result.run_seed = run_seed;

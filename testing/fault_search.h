@@ -7,6 +7,7 @@
 // and draws only from it, so that some runs pile up many faults of a rare combination instead
 // of always averaging over all kinds.
 //
+// A run fails when a check fails that the scenario does not list in checks.expect_failed.
 // Shrinking: a failure is "check C fails under plan P with seed S"; S and C stay fixed and every
 // candidate is re-run deterministically (results are cached by plan). First delta debugging
 // (ddmin; Zeller & Hildebrandt, "Simplifying and Isolating Failure-Inducing Input", IEEE TSE
