@@ -19,5 +19,6 @@ int plugins_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int diagram_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
+int check_command(const std::vector<std::string>& args);
 
 }  // namespace txsim::cli

@@ -20,6 +20,7 @@ commands:
   compare FILE      run a scenario under several protocols side by side
                     (--protocols saga,2pc, --seeds N, --out DIR, --format text|json|md|html)
   replay REPORT     run again what a report.json describes and compare trace hashes
+  check FILE        search random fault plans for a failing check, shrink it, write a replay
   plugins           list service types, protocols, projections, workloads and checks
 
 Scenario files are protobuf text format; docs/scenarios.md describes every field.
@@ -52,12 +53,13 @@ int main(int argc, char** argv) {
     if (command == "replay") return txsim::cli::replay_command(args);
     if (command == "diagram") return txsim::cli::diagram_command(args);
     if (command == "compare") return txsim::cli::compare_command(args);
+    if (command == "check") return txsim::cli::check_command(args);
   } catch (const std::exception& e) {
     std::cerr << "txsim: internal error: " << e.what() << "\n";
     return txsim::cli::kExitInternal;
   }
   std::cerr << "txsim: unknown command '" << command << "'; expected run, validate, compare, "
-            << "diagram, replay or plugins (see "
+            << "diagram, replay, check or plugins (see "
             << "txsim --help)\n";
   return txsim::cli::kExitUsage;
 }
