@@ -2,7 +2,7 @@
 // and the sub-transaction barrier on, its invariants hold whatever the plan, as long as every
 // fault heals (every generated fault has a finite duration). Written with the public API only.
 //
-// Still to come from other slices: 2PC atomicity and CQRS convergence properties.
+// Two-phase commit and CQRS properties: protocol_properties_test.cc.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
