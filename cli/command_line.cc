@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,6 +23,24 @@ std::optional<ParsedArgs> parse_args(const std::string& command,
   all.add(options).add(hidden);
   po::positional_options_description positional;
   positional.add("file", -1);
+  // Every numeric option of txsim counts something (a seed, an id, runs): Boost would read
+  // "-1" into an unsigned option as 2^64 - 1, so a negative number is refused here.
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const std::size_t eq = a.find('=');
+    const bool attached = a.rfind("--", 0) == 0 && eq != std::string::npos;
+    const std::string value = attached ? a.substr(eq + 1) : a;
+    const bool is_value = attached || (i > 0 && args[i - 1].rfind("--", 0) == 0 &&
+                                       args[i - 1].find('=') == std::string::npos);
+    if (is_value && value.size() > 1 && value[0] == '-' &&
+        std::isdigit(static_cast<unsigned char>(value[1]))) {
+      const std::string option = attached ? a.substr(0, eq) : args[i - 1];
+      std::cerr << "txsim " << command << ": " << option << " is " << value
+                << "; expected a number >= 0\n";
+      exit_code = kExitUsage;
+      return std::nullopt;
+    }
+  }
   ParsedArgs parsed;
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(),

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -115,6 +116,16 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << file << ": not implemented yet: " << fields
               << " (the scenario is valid, but this txsim cannot run it yet)\n";
     return kExitUsage;
+  }
+  // A directory that cannot be made is a usage error, found before a possibly long run.
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec || !std::filesystem::is_directory(out_dir)) {
+      std::cerr << "txsim run: --out " << out_dir << ": cannot create the directory"
+                << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
+      return kExitUsage;
+    }
   }
   runner::RunOptions run_options;
   if (vm.count("seed")) run_options.seed = vm["seed"].as<std::uint64_t>();

@@ -104,7 +104,9 @@ std::string checks_table(const report::Report& r) {
                   "</tr>\n";
   for (const auto& c : r.checks()) {
     t += "<tr><td>" + html_escape(c.name()) + "</td><td class=\"" +
-         (c.passed() ? "pass\">pass" : "fail\">FAIL") + "</td><td>" +
+         (c.passed() ? "pass\">pass"
+                     : c.expected_failure() ? "fail\">FAIL (expected)" : "fail\">FAIL") +
+         "</td><td>" +
          std::to_string(c.violations()) + "</td><td>" + html_escape(c.summary());
     for (const auto& v : c.examples()) {
       t += "<br><small>" + html_escape(v.subject()) + ": " + html_escape(v.detail()) + "</small>";

@@ -133,7 +133,8 @@ std::string to_text_summary(const report::Report& r) {
       hidden_failed += c.passed() ? 0 : 1;
       continue;
     }
-    out += std::string("  ") + (c.passed() ? "ok   " : "FAIL ") + c.name() + ": " + c.summary() +
+    out += std::string("  ") + (c.passed() ? "ok   " : "FAIL ") + c.name() +
+           (c.expected_failure() ? " (expected to fail)" : "") + ": " + c.summary() +
            "\n";
   }
   if (ordered.size() > max_checks) {
@@ -299,7 +300,9 @@ std::string to_markdown(const report::Report& r, const std::vector<SagaDiagram>&
   md += "| replay | `" + r.replay_command() + "` |\n\n";
   md += "## Checks\n\n| check | result | details |\n|---|---|---|\n";
   for (const auto& c : r.checks()) {
-    md += "| " + c.name() + " | " + (c.passed() ? "pass" : "**FAIL**") + " | " + c.summary() +
+    md += "| " + c.name() + " | " +
+          (c.passed() ? "pass" : c.expected_failure() ? "**FAIL** (expected)" : "**FAIL**") +
+          " | " + c.summary() +
           " |\n";
   }
   if (r.queues_size() > 0) {

@@ -119,6 +119,9 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
   out.source = loaded.source;
   out.overridden = loaded.overridden;
   out.overrides = loaded.overrides;
+  // A scenario's `checks.run` names the checks of the protocol it was written for; each protocol
+  // of a comparison is judged by every check that applies to it (e.g. twopc_atomicity for 2PC).
+  out.scenario.mutable_checks()->clear_run();
   auto* protocol = out.scenario.mutable_protocol();
   const std::string orchestrator =
       loaded.scenario.protocol().has_saga_orchestration() &&

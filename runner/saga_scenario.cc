@@ -577,6 +577,7 @@ bool SagaScenario::append_checks(const std::vector<check::CheckResult>& checks, 
     out->set_passed(check.passed());
     out->set_violations(check.violations);
     out->set_summary(check.summary);
+    out->set_expected_failure(expected_failures.count(check.name) > 0);
     for (const auto& v : check.examples) {
       auto* e = out->add_examples();
       e->set_subject(v.subject);

@@ -32,6 +32,7 @@ void ViewReplica::ensure_current() {
   active_.assign(partitions_, false);
   subscribing_.assign(partitions_, false);
   queue_.clear();
+  held_.assign(partitions_, {});
   applying_ = false;
   const auto& rows = node_.store().contents();
   for (auto it = rows.lower_bound("v/"); it != rows.end() && it->first.compare(0, 2, "v/") == 0; ++it) {
@@ -61,10 +62,22 @@ void ViewReplica::on_deliver(const net::Message& m) {
     throw std::logic_error("replica '" + config_.name + "' got a delivery for another consumer");
   }
   const std::uint64_t offset = m.payload.words[2];
-  if (next_[partition] == kUnknown || offset != next_[partition]) return;  // gap or duplicate
-  ++next_[partition];
+  if (next_[partition] == kUnknown || offset < next_[partition]) return;  // duplicate
+  const DomainEvent event = unpack(m.payload.words[0], m.payload.words[1]);
+  if (offset > next_[partition]) {  // overtook an earlier offset: wait for it
+    held_[partition].emplace(offset, event);
+    return;
+  }
   active_[partition] = true;
-  queue_.push_back({partition, offset, unpack(m.payload.words[0], m.payload.words[1])});
+  queue_.push_back({partition, offset, event});
+  ++next_[partition];
+  auto& held = held_[partition];
+  for (auto it = held.begin(); it != held.end() && it->first <= next_[partition];
+       it = held.erase(it)) {
+    if (it->first < next_[partition]) continue;  // a redelivery already covered
+    queue_.push_back({partition, it->first, it->second});
+    ++next_[partition];
+  }
   if (!applying_) {
     applying_ = true;
     node_.spawn(apply_loop(incarnation_));

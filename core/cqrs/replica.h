@@ -97,6 +97,9 @@ class ViewReplica {
   std::vector<bool> active_;           // [partition] a delivery arrived since the last tick
   std::vector<bool> subscribing_;      // [partition]
   std::deque<Delivery> queue_;
+  // [partition] deliveries that overtook an earlier offset (links with jitter reorder them),
+  // held until the gap fills; at most the broker's window per partition.
+  std::vector<std::map<std::uint64_t, DomainEvent>> held_;
   bool applying_ = false;
   std::uint64_t applied_ = 0;
 };

@@ -52,6 +52,21 @@ TEST(TextSummary, FitsOneScreenWithFailedChecksFirst) {
             std::string::npos);
 }
 
+// A scenario that demonstrates an anomaly passes while its check fails: every format says the
+// failure was expected, so a PASS verdict next to a FAIL line is not a contradiction.
+TEST(TextSummary, ExpectedFailureIsMarkedInEveryFormat) {
+  auto r = testing::sample_report();
+  auto* c = r.add_checks();
+  c->set_name("session_guarantees");
+  c->set_passed(false);
+  c->set_expected_failure(true);
+  c->set_summary("3 violations");
+  EXPECT_NE(to_text_summary(r).find("FAIL session_guarantees (expected to fail): 3 violations"),
+            std::string::npos)
+      << to_text_summary(r);
+  EXPECT_NE(to_markdown(r).find("| session_guarantees | **FAIL** (expected) |"), std::string::npos);
+}
+
 TEST(TextSummary, ShowsFreshnessAndStillFitsOneScreen) {
   auto r = testing::freshness_sample_report();
   for (int i = 0; i < 40; ++i) {

@@ -133,8 +133,12 @@ void TwoPhaseCoordinator::on_ack(const TwoPcMessage& m) {
 void TwoPhaseCoordinator::on_query(const TwoPcMessage& m) {
   const auto it = txns_.find(m.txn);
   if (it == txns_.end()) {  // presumed abort (see the header comment, 4.)
-    // The presumption is the decision of a transaction lost before it was decided.
-    if (history_ != nullptr && history_->knows(m.txn)) {
+    // The presumption is the decision of a transaction lost before it was decided. A
+    // transaction forgotten after every part acknowledged its decision is not one: a query
+    // that was in flight when the decision arrived can still reach the coordinator, and its
+    // part, having applied the decision, ignores the answer.
+    if (history_ != nullptr && history_->knows(m.txn) &&
+        history_->txns().at(m.txn).outcome == Outcome::kNone) {
       history_->decide(m.txn, Outcome::kAborted, node_.simulator().now());
     }
     const auto& r = routes_.at(m.route);
