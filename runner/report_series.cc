@@ -18,6 +18,16 @@ double round_up_nicely(double x) {
 
 }  // namespace
 
+report::LatencySummary to_latency_summary_ms(const metrics::Histogram& values_ns) {
+  report::LatencySummary out;
+  out.set_count(values_ns.count());
+  out.set_mean(values_ns.mean() / 1e6);
+  out.set_p50(static_cast<double>(values_ns.quantile(0.5)) / 1e6);
+  out.set_p99(static_cast<double>(values_ns.quantile(0.99)) / 1e6);
+  out.set_max(static_cast<double>(values_ns.max()) / 1e6);
+  return out;
+}
+
 report::LatencyHistogram to_latency_histogram(const metrics::Histogram& values_ns,
                                               const std::string& name, int max_bins) {
   if (max_bins < 1) throw std::invalid_argument("to_latency_histogram: max_bins must be >= 1");

@@ -17,6 +17,9 @@ namespace txsim::runner {
 report::LatencyHistogram to_latency_histogram(const metrics::Histogram& values_ns,
                                               const std::string& name, int max_bins = 40);
 
+/// Count, mean, p50, p99 and max of a histogram of nanoseconds, in milliseconds.
+report::LatencySummary to_latency_summary_ms(const metrics::Histogram& values_ns);
+
 enum class SeriesKind {
   kLevel,       // the probe's value as sampled (e.g. customers in the system)
   kRatePerSecond  // the probe is a running count; report its increase per simulated second

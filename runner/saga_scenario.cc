@@ -205,16 +205,6 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenari
   return config;
 }
 
-report::LatencySummary summary(const metrics::Histogram& ns) {
-  report::LatencySummary out;
-  out.set_count(ns.count());
-  out.set_mean(ns.mean() / 1e6);
-  out.set_p50(static_cast<double>(ns.quantile(0.5)) / 1e6);
-  out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
-  out.set_max(static_cast<double>(ns.max()) / 1e6);
-  return out;
-}
-
 // Turns the fault log into spans for the report's timeline: a crash lasts until its node's
 // restart, a partition until its heal, a loss or duplication window until it closes. Whatever is
 // still open at the end of the run lasts until then.
@@ -621,8 +611,8 @@ bool SagaScenario::fill_report(report::Report& r) {
   sagas->set_stuck(stats.stuck);
   sagas->set_unfinished(stats.started - stats.committed - stats.compensated - stats.stuck);
   sagas->set_recovered(stats.recovered);
-  *sagas->mutable_latency_ms() = summary(stats.committed_latency_ns);
-  *sagas->mutable_compensated_latency_ms() = summary(stats.compensated_latency_ns);
+  *sagas->mutable_latency_ms() = to_latency_summary_ms(stats.committed_latency_ns);
+  *sagas->mutable_compensated_latency_ms() = to_latency_summary_ms(stats.compensated_latency_ns);
   for (std::size_t route = 0; route < world_->sagas().size(); ++route) {
     const auto& definition = world_->sagas()[route];
     for (std::size_t step = 0; step < definition.steps.size(); ++step) {

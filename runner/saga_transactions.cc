@@ -4,19 +4,10 @@
 #include <set>
 
 #include "plugins/transfer/transfer_service.h"
+#include "runner/report_series.h"
 
 namespace txsim::runner {
 namespace {
-
-report::LatencySummary summary_ms(const metrics::Histogram& ns) {
-  report::LatencySummary out;
-  out.set_count(ns.count());
-  out.set_mean(ns.mean() / 1e6);
-  out.set_p50(static_cast<double>(ns.quantile(0.5)) / 1e6);
-  out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
-  out.set_max(static_cast<double>(ns.max()) / 1e6);
-  return out;
-}
 
 double per(std::uint64_t count, std::uint64_t txns) {
   return txns == 0 ? 0 : static_cast<double>(count) / static_cast<double>(txns);
@@ -85,7 +76,7 @@ report::TransactionsReport saga_transactions(SagaWorld& world, const report::Rep
   t.set_rejected(stats.rejected);
   const double window_s = last_arrival.to_seconds();
   t.set_throughput_per_s(window_s > 0 ? static_cast<double>(committed) / window_s : 0);
-  *t.mutable_latency_ms() = summary_ms(latency_ns);
+  *t.mutable_latency_ms() = to_latency_summary_ms(latency_ns);
   t.set_blocked_ms_total(0);
   t.set_availability(availability(windows, spans, stats.rejected));
   const std::uint64_t txns = stats.started;

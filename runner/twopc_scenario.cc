@@ -5,6 +5,7 @@
 
 #include "core/metrics/histogram.h"
 #include "plugins/transfer/transfer_service.h"
+#include "runner/report_series.h"
 #include "plugins/upload/upload_resources.h"
 #include "runner/service_params.h"
 
@@ -47,16 +48,6 @@ std::unique_ptr<twopc::TwoPhaseResource> make_resource(const scenario::Service& 
   }
   throw std::invalid_argument("not implemented yet: service[" + service.name() + "].type ('" + type +
                               "' has no two-phase-commit side)");
-}
-
-report::LatencySummary summary_ms(const metrics::Histogram& ns) {
-  report::LatencySummary out;
-  out.set_count(ns.count());
-  out.set_mean(ns.mean() / 1e6);
-  out.set_p50(static_cast<double>(ns.quantile(0.5)) / 1e6);
-  out.set_p99(static_cast<double>(ns.quantile(0.99)) / 1e6);
-  out.set_max(static_cast<double>(ns.max()) / 1e6);
-  return out;
 }
 
 bool in_fault_window(const report::Report& report, sim::Time at) {
@@ -133,7 +124,7 @@ report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool 
   out.set_unfinished(started - committed - aborted);
   out.set_rejected(rejected_at.size());  // TransactionsReport.rejected (added by txsim compare)
   out.set_throughput_per_s(arrival_window_s > 0 ? static_cast<double>(committed) / arrival_window_s : 0);
-  *out.mutable_latency_ms() = summary_ms(latency_ns);
+  *out.mutable_latency_ms() = to_latency_summary_ms(latency_ns);
   metrics::Histogram hold_ns;
   double blocked_ns = 0;
   for (const auto& p : world.participants()) {
@@ -141,7 +132,7 @@ report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool 
     const auto& wait = p->locks().wait_ns();
     blocked_ns += wait.mean() * static_cast<double>(wait.count()) + static_cast<double>(p->stats().in_doubt_ns);
   }
-  *out.mutable_lock_hold_ms() = summary_ms(hold_ns);
+  *out.mutable_lock_hold_ms() = to_latency_summary_ms(hold_ns);
   out.set_blocked_ms_total(blocked_ns / 1e6);
   out.set_availability(in_windows == 0 ? 1.0 : static_cast<double>(available) / static_cast<double>(in_windows));
   const double n = started > 0 ? static_cast<double>(started) : 1.0;
