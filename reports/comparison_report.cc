@@ -10,6 +10,7 @@
 
 #include "reports/chart_assets.h"
 #include "reports/html_report.h"
+#include "reports/report_writers.h"
 
 namespace txsim::reports {
 namespace {
@@ -78,21 +79,6 @@ std::string seeds_text(const report::ComparisonReport& r) {
   return s;
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // Flat rows {metric, protocol, mean, lo, hi} for the faceted bar chart.
 std::string chart_rows(const report::ComparisonReport& r) {
@@ -101,8 +87,8 @@ std::string chart_rows(const report::ComparisonReport& r) {
     for (const auto& p : r.protocols()) {
       const Estimate& e = row.get(p);
       if (out.size() > 1) out += ',';
-      out += "{\"metric\":" + json_string(label_with_unit(row)) + ",\"protocol\":" +
-             json_string(p.name()) + ",\"mean\":" + number(e.mean()) + ",\"lo\":" +
+      out += "{\"metric\":" + script_json_string(label_with_unit(row)) + ",\"protocol\":" +
+             script_json_string(p.name()) + ",\"mean\":" + number(e.mean()) + ",\"lo\":" +
              number(e.ci95_low()) + ",\"hi\":" + number(e.ci95_high()) + "}";
     }
   }
@@ -139,23 +125,11 @@ constexpr const char* kChartScript = R"js(
 })();
 )js";
 
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
 
 }  // namespace
 
 std::string comparison_to_json(const report::ComparisonReport& report) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
-  if (!status.ok()) throw std::runtime_error("comparison to JSON: " + status.ToString());
-  return json;
+  return proto_to_json(report);
 }
 
 std::string comparison_to_text(const report::ComparisonReport& r) {

@@ -19,27 +19,6 @@ std::string fixed(const char* pattern, double value) {
   return buffer;
 }
 
-// A JSON string literal that is also safe inside <script>: "</" would end the element.
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fixed("\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 // The chart data as one JSON object: {"series": [...], "histograms": [...], "faults": [...]}.
 // Flat rows, the shape Vega-Lite's inline data expects.
@@ -48,8 +27,8 @@ std::string chart_data_json(const report::Report& r) {
   for (const auto& s : r.time_series()) {
     for (const auto& p : s.points()) {
       if (series.size() > 1) series += ',';
-      series += "{\"chart\":" + json_string(s.chart()) + ",\"name\":" + json_string(s.name()) +
-                ",\"unit\":" + json_string(s.unit()) + ",\"t\":" + number(p.t_s()) +
+      series += "{\"chart\":" + script_json_string(s.chart()) + ",\"name\":" + script_json_string(s.name()) +
+                ",\"unit\":" + script_json_string(s.unit()) + ",\"t\":" + number(p.t_s()) +
                 ",\"v\":" + number(p.value()) + "}";
     }
   }
@@ -57,7 +36,7 @@ std::string chart_data_json(const report::Report& r) {
   for (const auto& h : r.latency_histograms()) {
     for (const auto& b : h.bins()) {
       if (histograms.size() > 1) histograms += ',';
-      histograms += "{\"name\":" + json_string(h.name()) + ",\"unit\":" + json_string(h.unit()) +
+      histograms += "{\"name\":" + script_json_string(h.name()) + ",\"unit\":" + script_json_string(h.unit()) +
                     ",\"lo\":" + number(b.lower()) + ",\"hi\":" + number(b.upper()) +
                     ",\"n\":" + std::to_string(b.count()) + "}";
     }
@@ -65,9 +44,9 @@ std::string chart_data_json(const report::Report& r) {
   std::string faults = "[";
   for (const auto& f : r.faults()) {
     if (faults.size() > 1) faults += ',';
-    faults += "{\"kind\":" + json_string(f.kind()) + ",\"target\":" + json_string(f.target()) +
+    faults += "{\"kind\":" + script_json_string(f.kind()) + ",\"target\":" + script_json_string(f.target()) +
               ",\"start\":" + number(f.start_s()) + ",\"end\":" + number(f.end_s()) +
-              ",\"detail\":" + json_string(f.detail()) + "}";
+              ",\"detail\":" + script_json_string(f.detail()) + "}";
   }
   std::string tvis = "[";
   for (const auto& p : r.freshness().t_visibility()) {
@@ -309,6 +288,27 @@ constexpr const char* kChartScript = R"js(
 )js";
 
 }  // namespace
+
+std::string script_json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fixed("\\u%04x", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
 
 std::string html_escape(const std::string& text) {
   std::string out;

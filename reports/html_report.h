@@ -29,6 +29,10 @@ struct SagaDiagram {
 /// produce no chart (a sentence says so instead).
 std::string to_html(const report::Report& report, const std::vector<SagaDiagram>& diagrams = {});
 
+/// A JSON string literal that is also safe inside <script>: "</" would end the element, so
+/// <, > and & are written as \u escapes; control characters too.
+std::string script_json_string(const std::string& text);
+
 /// Escapes text for HTML element content and attribute values.
 std::string html_escape(const std::string& text);
 

@@ -27,12 +27,6 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 // Two lines: how fast replicas catch up, and what readers saw.
 std::string freshness_summary(const report::FreshnessReport& f) {
   const auto& t = f.time_to_visibility_ms();
@@ -53,16 +47,26 @@ std::string freshness_summary(const report::FreshnessReport& f) {
 
 }  // namespace
 
-std::string to_json(const report::Report& report) {
+std::string proto_to_json(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
   std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
-  if (!status.ok()) throw std::runtime_error("report to JSON: " + status.ToString());
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    throw std::runtime_error(message.GetTypeName() + " to JSON: " + status.ToString());
+  }
   return json;
 }
+
+void write_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string to_json(const report::Report& report) { return proto_to_json(report); }
 
 std::string to_text_summary(const report::Report& r) {
   constexpr int kMaxQueues = 4;

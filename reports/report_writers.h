@@ -8,16 +8,24 @@
 // - to_timeseries_csv: timeseries.csv, every time series in long form.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <google/protobuf/message.h>
 
 #include "reports/html_report.h"
 #include "txsim/report.pb.h"
 
 namespace txsim::reports {
 
-/// Pretty-printed protobuf JSON, snake_case names, default values included.
+/// Pretty-printed protobuf JSON, snake_case names, default values included. Throws
+/// std::runtime_error if the message cannot be printed.
+std::string proto_to_json(const google::protobuf::Message& message);
+/// The report as proto_to_json prints it.
 std::string to_json(const report::Report& report);
+/// Writes `content` to `path`, replacing it. Throws std::runtime_error naming the path.
+void write_file(const std::filesystem::path& path, const std::string& content);
 /// Plain text that fits on one screen (at most kSummaryMaxLines lines of at most ~100
 /// characters): verdict, seed, trace hash, key figures, failed checks first.
 std::string to_text_summary(const report::Report& report);
