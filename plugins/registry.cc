@@ -172,20 +172,28 @@ std::string describe_param(const ParamSpec& p) {
   line += p.default_value.empty() ? ", required" : ", default " + p.default_value;
   return line + ")  " + p.description + "\n";
 }
+
+bool name_matches(const std::string& plugin, std::string_view name) {
+  if (name.empty() || plugin == name) return true;
+  return plugin.size() > name.size() && plugin.compare(0, name.size(), name) == 0 &&
+         plugin[name.size()] == '.';
+}
 }  // namespace
 
-std::string describe(const Registry& registry) {
+std::string describe(const Registry& registry, std::string_view name) {
   constexpr PluginKind kKinds[] = {PluginKind::kService, PluginKind::kProtocol,
                                    PluginKind::kProjection, PluginKind::kWorkload,
                                    PluginKind::kCheck};
   std::string out;
   for (const auto kind : kKinds) {
-    out += std::string(to_string(kind)) + "s:\n";
+    std::string section;
     for (const auto* spec : registry.list(kind)) {
-      out += "  " + spec->name + (spec->implemented ? "" : "  [not implemented yet]") + "\n";
-      out += "      " + spec->description + "\n";
-      for (const auto& p : spec->params) out += describe_param(p);
+      if (!name_matches(spec->name, name)) continue;
+      section += "  " + spec->name + (spec->implemented ? "" : "  [not implemented yet]") + "\n";
+      section += "      " + spec->description + "\n";
+      for (const auto& p : spec->params) section += describe_param(p);
     }
+    if (!section.empty()) out += std::string(to_string(kind)) + "s:\n" + section;
   }
   return out;
 }

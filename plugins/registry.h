@@ -75,7 +75,9 @@ void register_builtin_plugins(Registry& registry);
 /// The registry of built-in plugins, built on first use.
 const Registry& registry();
 
-/// The text `txsim plugins` prints: every plugin by kind with its parameters.
-std::string describe(const Registry& registry);
+/// The text `txsim plugins` prints: every plugin by kind with its parameters. With a non-empty
+/// `name`, only the plugins whose name equals it or starts with "name." (`upload` lists
+/// upload.ingest, upload.publish, ...); the result is empty when none matches.
+std::string describe(const Registry& registry, std::string_view name = {});
 
 }  // namespace txsim::plugins

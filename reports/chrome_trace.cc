@@ -1,5 +1,7 @@
 #include "reports/chrome_trace.h"
 
+#include "reports/html_report.h"
+
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -7,25 +9,8 @@
 namespace txsim::reports {
 namespace {
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned char>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+// The same escaper as the HTML report's embedded data: valid JSON, and one copy to keep right.
+std::string json_string(const std::string& text) { return script_json_string(text); }
 
 // Nanoseconds as microseconds with three decimals, exactly (no floating point).
 std::string micros(std::int64_t ns) {

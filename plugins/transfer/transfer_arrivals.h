@@ -15,6 +15,7 @@
 #include "core/sim/distributions.h"
 #include "core/sim/simulator.h"
 #include "core/txn/saga/protocol.h"
+#include "plugins/generic/poisson_arrivals.h"
 
 namespace txsim::plugins::transfer {
 
@@ -37,34 +38,21 @@ class TransferArrivals {
                    Submit submit);
   TransferArrivals(const TransferArrivals&) = delete;
   TransferArrivals& operator=(const TransferArrivals&) = delete;
-  ~TransferArrivals();
 
-  void start();
-  bool finished() const { return finished_; }
-  std::uint64_t arrived() const { return arrived_; }
+  void start() { arrivals_.start(); }
+  bool finished() const { return arrivals_.finished(); }
+  std::uint64_t arrived() const { return arrivals_.arrived(); }
   /// Time of the latest arrival (zero before the first).
-  sim::Time last_arrival() const { return last_arrival_; }
+  sim::Time last_arrival() const { return arrivals_.last_arrival(); }
 
   /// One transfer's keys drawn from `rng` (the draw the driver makes per arrival).
   static saga::SagaArgs draw_keys(const sim::Zipf& zipf, sim::Rng& rng);
 
  private:
-  static void on_arrival(void* self, std::uint64_t);
-  void schedule_next();
-
-  sim::Simulator& simulator_;
-  double mean_gap_ns_;
-  std::uint64_t count_;
-  sim::Time end_;
   sim::Zipf zipf_;
   Submit submit_;
-  sim::Rng arrival_rng_;
   sim::Rng key_rng_;
-  std::uint32_t kind_;
-  sim::TimerId next_;
-  std::uint64_t arrived_ = 0;
-  sim::Time last_arrival_;
-  bool finished_ = false;
+  generic::PoissonArrivals arrivals_;  // last: its callback uses the members above
 };
 
 }  // namespace txsim::plugins::transfer

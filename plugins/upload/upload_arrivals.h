@@ -4,7 +4,8 @@
 // media length in whole seconds: shorts uniform in [1, 75] (so about a fifth exceed the 60 s
 // rule), live and video uniform in [60, 3600]. Streams: "<name>/arrivals" and "<name>/upload".
 // Arrivals stop after `count` sagas (0: no limit) or at `end`, whichever comes first.
-// The driver submits through a callback so it does not depend on the orchestrator's type.
+// The driver submits through a callback so it does not depend on the orchestrator's type; the
+// gaps come from the shared generic::PoissonArrivals.
 #pragma once
 
 #include <array>
@@ -14,6 +15,7 @@
 
 #include "core/sim/simulator.h"
 #include "core/txn/saga/protocol.h"
+#include "plugins/generic/poisson_arrivals.h"
 
 namespace txsim::plugins::upload {
 
@@ -33,34 +35,23 @@ class SagaArrivals {
                Submit submit);
   SagaArrivals(const SagaArrivals&) = delete;
   SagaArrivals& operator=(const SagaArrivals&) = delete;
-  ~SagaArrivals();
 
-  void start();
+  void start() { arrivals_.start(); }
   /// No more arrivals will come.
-  bool finished() const { return finished_; }
-  std::uint64_t arrived() const { return arrived_; }
+  bool finished() const { return arrivals_.finished(); }
+  std::uint64_t arrived() const { return arrivals_.arrived(); }
   /// Time of the latest arrival (zero before the first).
-  sim::Time last_arrival() const { return last_arrival_; }
+  sim::Time last_arrival() const { return arrivals_.last_arrival(); }
 
  private:
-  static void on_arrival(void* self, std::uint64_t);
-  void schedule_next();
+  void on_arrival();
 
-  sim::Simulator& simulator_;
-  double mean_gap_ns_;
-  std::uint64_t count_;
-  sim::Time end_;
-  bool uploads_;
+  bool uploads_ = true;
   std::array<std::uint32_t, 3> routes_;
   std::array<double, 3> mix_;
   Submit submit_;
-  sim::Rng arrival_rng_;
   sim::Rng upload_rng_;
-  std::uint32_t kind_;
-  sim::TimerId next_;
-  std::uint64_t arrived_ = 0;
-  sim::Time last_arrival_;
-  bool finished_ = false;
+  generic::PoissonArrivals arrivals_;  // last: its callback uses the members above
 };
 
 }  // namespace txsim::plugins::upload

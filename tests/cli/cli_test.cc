@@ -109,6 +109,26 @@ TEST(Cli, PluginsListsServiceTypesWithParameters) {
   EXPECT_THAT(r.output, HasSubstr("two_phase_commit"));
 }
 
+TEST(Cli, PluginsNameFiltersToThatPluginOrThoseUnderIt) {
+  const Result family = txsim("plugins upload");
+  EXPECT_EQ(family.exit_code, 0);
+  EXPECT_THAT(family.output, HasSubstr("upload.ingest"));
+  EXPECT_THAT(family.output, HasSubstr("upload.publish"));
+  EXPECT_THAT(family.output, Not(HasSubstr("open_queue")));
+  EXPECT_THAT(family.output, Not(HasSubstr("projections:")));
+
+  const Result one = txsim("plugins upload.ingest");
+  EXPECT_EQ(one.exit_code, 0);
+  EXPECT_THAT(one.output, HasSubstr("upload.ingest"));
+  EXPECT_THAT(one.output, Not(HasSubstr("upload.publish")));
+
+  // "upl" is a prefix of a name but not a name part: nothing matches, and the user is told.
+  const Result none = txsim("plugins upl");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.output, HasSubstr("no plugin named 'upl'"));
+  EXPECT_EQ(txsim("plugins upload extra").exit_code, 2);
+}
+
 TEST(Cli, MissingFileExits2) {
   const Result r = txsim("validate /nonexistent/x.textproto");
   EXPECT_EQ(r.exit_code, 2);
