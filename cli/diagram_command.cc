@@ -107,12 +107,14 @@ std::optional<std::string> instance_dot(const scenario::LoadedScenario& loaded,
 
 int diagram_command(const std::vector<std::string>& args) {
   po::options_description options(
-      "txsim diagram FILE [options]\n\nDraws a saga of a scenario: steps as nodes (pivot and "
-      "retriable marked), forward edges solid,\ncompensation edges dashed in reverse, services "
-      "as clusters.\n\nWith --instance ID, runs the scenario (FILE may also be a report.json "
-      "written by txsim run: its\nscenario, seed and --set overrides are used) and draws the "
-      "path saga instance ID took:\nsteps done (green), the failed step (red), compensated steps "
-      "(grey), unknown outcomes (orange),\nattempts and retries, simulated times on the edges");
+      "usage: txsim diagram FILE|REPORT.json [options]\n\n"
+      "Draws a saga of a scenario: steps as nodes (pivot and retriable marked), forward edges\n"
+      "solid, compensation edges dashed in reverse, services as clusters.\n\n"
+      "With --instance ID, runs the scenario (FILE may also be a report.json written by txsim\n"
+      "run: its scenario, seed and --set overrides are used) and draws the path saga instance ID\n"
+      "took: steps done (green), the failed step (red), compensated steps (grey), unknown\n"
+      "outcomes (orange), attempts and retries, simulated times on the edges.\n"
+      "Exit codes: 0 drawn, 2 usage or scenario error (or no saga instance with that id).\n\noptions");
   std::string saga_name;
   std::string format = "svg";
   std::string out_path;
