@@ -137,7 +137,7 @@ bool EventQueue::refill(Time limit) {
     block = next;
     count = kBlockEntries;
   }
-  sort_ready();
+  if (ready_.size() > 1) sort_ready();
   return true;
 }
 

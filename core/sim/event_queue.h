@@ -145,8 +145,8 @@ class EventQueue {
   // from the block so that appending reads a small hot array, not a block header).
   static constexpr std::uint32_t kBlockEntries = 85;
   struct Block {
+    Block* next;  // first, so that it shares a cache line with the first entries
     Entry entries[kBlockEntries];
-    Block* next;
   };
   static_assert(sizeof(Block) <= 4096);
 
