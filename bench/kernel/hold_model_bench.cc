@@ -12,8 +12,8 @@
 //   before (1-bit radix heap of keys + 32-byte record slab): queue median 6.1-6.5M/s,
 //     simulator median 5.3-5.8M/s, 53.9 B/pending;
 //   after (8-bit-digit radix heap of whole 48-byte events in pooled blocks): queue median
-//     9.1-10.2M/s (max 10.3M/s), simulator median 10.0-11.1M/s (max 10.1-11.2M/s),
-//     54.3 B/pending (RSS delta 54.1 B/pending).
+//     9.1-10.2M/s (max 10.3M/s in the run that printed repetitions), simulator median
+//     10.0-11.1M/s (max 10.1M/s in that run), 54.3 B/pending (RSS delta 54.1 B/pending).
 //
 // Counters: bytes_per_pending is the queue's own accounting (capacity of everything it holds,
 // EventQueue::memory_bytes); rss_bytes_per_pending cross-checks it with the growth of the
