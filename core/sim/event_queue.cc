@@ -1,180 +1,209 @@
 #include "core/sim/event_queue.h"
 
 #include <algorithm>
-#include <bit>
-#include <cassert>
 #include <stdexcept>
 
 namespace txsim::sim {
 namespace {
-constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << EventQueue::kSlotBits) - 1;
+std::int64_t time_of(std::uint64_t key) {
+  return static_cast<std::int64_t>(key ^ (std::uint64_t{1} << 63));
+}
 }  // namespace
 
-std::uint32_t EventQueue::allocate_slot() {
-  if (!free_slots_.empty()) {
-    const std::uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    return slot;
+EventQueue::EventQueue() {
+  for (auto& level : bucket_minimum_) {
+    std::fill(std::begin(level), std::end(level), ~std::uint64_t{0});
   }
-  if (records_.size() >= kMaxPendingEvents) {
+  for (auto& level : fill_) std::fill(std::begin(level), std::end(level), kBlockEntries);
+}
+EventQueue::~EventQueue() = default;
+
+void EventQueue::throw_sequence_exhausted() {
+  throw std::length_error("event queue: more than 2^40 events scheduled in one run");
+}
+
+std::uint32_t EventQueue::new_slot() {
+  if (slot_generation_.size() >= kMaxPendingEvents) {
     throw std::length_error("event queue: more than 2^24 events pending at once");
   }
-  records_.push_back(Record{nullptr, nullptr, 0, 0, 0});
-  return static_cast<std::uint32_t>(records_.size() - 1);
+  slot_generation_.push_back(1);  // odd: pending
+  return static_cast<std::uint32_t>(slot_generation_.size() - 1);
 }
 
-void EventQueue::release_slot(std::uint32_t slot) {
-  Record& record = records_[slot];
-  record.fn = nullptr;
-  // Generation 0 is reserved for "no event", so skip it on wrap-around.
-  record.generation = record.generation + 1 == 0 ? 1 : record.generation + 1;
-  free_slots_.push_back(slot);
-}
-
-int EventQueue::bucket_of(std::uint64_t key) const {
-  const std::uint64_t differing = key ^ last_key_;
-  return differing == 0 ? 0 : 64 - std::countl_zero(differing);
-}
-
-void EventQueue::push_entry(const HeapEntry& entry) {
-  const int bucket = bucket_of(key_of(entry.time));
-  buckets_[bucket].push_back(entry);
-  if (bucket > 0) occupied_ |= std::uint64_t{1} << (bucket - 1);
-}
-
-TimerId EventQueue::schedule(Time at, std::uint32_t kind, EventFn fn, void* context,
-                             std::uint64_t argument) {
-  assert(fn != nullptr);
-  if (next_sequence_ >= kMaxSequence) {
-    throw std::length_error("event queue: more than 2^40 events scheduled in one run");
+EventQueue::Block* EventQueue::take_block() {
+  if (free_blocks_ != nullptr) {
+    Block* block = free_blocks_;
+    free_blocks_ = block->next;
+    return block;
   }
-  const std::uint32_t slot = allocate_slot();
-  Record& record = records_[slot];
-  if (record.generation == 0) record.generation = 1;
-  record.fn = fn;
-  record.context = context;
-  record.argument = argument;
-  record.kind = kind;
-  if (key_of(at.ns()) < last_key_) rebase(key_of(at.ns()));
-  // A new entry has the highest sequence so far, so appending to bucket 0 keeps it in order.
-  push_entry(HeapEntry{at.ns(), (next_sequence_++ << kSlotBits) | slot});
-  ++entries_;
-  ++live_;
-  return TimerId{slot, record.generation};
+  blocks_.push_back(std::unique_ptr<Block>(new Block));
+  return blocks_.back().get();
+}
+
+void EventQueue::give_block(Block* block) {
+  block->next = free_blocks_;
+  free_blocks_ = block;
+}
+
+// The bucket's head block is full or missing: puts a fresh block in front.
+void EventQueue::grow_bucket(int level, int digit) {
+  Block* block = take_block();
+  block->next = buckets_[level][digit];
+  fill_[level][digit] = 0;
+  buckets_[level][digit] = block;
+  occupied_[level][digit / 64] |= std::uint64_t{1} << (digit % 64);
+  occupied_levels_ |= 1u << level;
 }
 
 bool EventQueue::cancel(TimerId id) {
-  if (!id.valid() || id.slot >= records_.size()) return false;
-  Record& record = records_[id.slot];
-  if (record.generation != id.generation || record.fn == nullptr) return false;
-  // The entry stays until pop() reaches it and frees the slot.
-  record.fn = nullptr;
+  if ((id.generation & 1) == 0 || id.slot >= slot_generation_.size()) return false;
+  if (slot_generation_[id.slot] != id.generation) return false;
+  // The slot is free at once; the entry stays as a tombstone until pop() or rebase reaches it.
+  release_slot(id.slot);
+  ++tombstones_;
   --live_;
   return true;
 }
 
-void EventQueue::sort_bucket_zero() {
-  auto& bucket = buckets_[0];
-  if (bucket.size() - head_ > 1) {
-    std::sort(bucket.begin() + static_cast<std::ptrdiff_t>(head_), bucket.end(),
-              [](const HeapEntry& a, const HeapEntry& b) { return a.order < b.order; });
+bool EventQueue::lowest_bucket(int& level, int& digit) const {
+  if (occupied_levels_ == 0) return false;
+  level = std::countr_zero(occupied_levels_);
+  for (int word = 0; word < kDigits / 64; ++word) {
+    if (occupied_[level][word] != 0) {
+      digit = word * 64 + std::countr_zero(occupied_[level][word]);
+      return true;
+    }
+  }
+  throw std::logic_error("event queue: a level is marked occupied but has no bucket");
+}
+
+void EventQueue::sort_ready() {
+  // Usually one or two entries (one time), nearly in order: insertion sort, std::sort when many.
+  const auto less = [](const Entry& a, const Entry& b) { return a.order < b.order; };
+  if (ready_.size() - head_ <= 16) {
+    for (std::size_t i = head_ + 1; i < ready_.size(); ++i) {
+      const Entry entry = ready_[i];
+      std::size_t j = i;
+      for (; j > head_ && less(entry, ready_[j - 1]); --j) ready_[j] = ready_[j - 1];
+      ready_[j] = entry;
+    }
+  } else {
+    std::sort(ready_.begin() + static_cast<std::ptrdiff_t>(head_), ready_.end(), less);
   }
 }
 
-// Bucket 0 is used up: moves the smallest non-empty bucket's entries down, around its minimum.
-// Returns false, changing nothing, if no entry is pending at or before `limit`, so that the
-// last popped time never runs ahead of what the caller has executed.
+// The ready list is used up: drains the lowest non-empty bucket around its minimum, whose
+// entries all land in lower levels or the ready list. Returns false, changing nothing, if no
+// entry is pending at or before `limit`, so that the last popped time never runs ahead of what
+// the caller has executed.
 bool EventQueue::refill(Time limit) {
-  buckets_[0].clear();
+  ready_.clear();
   head_ = 0;
-  if (occupied_ == 0) return false;
-  const int index = std::countr_zero(occupied_) + 1;
-  std::vector<HeapEntry>& source = buckets_[index];
-  std::int64_t minimum = source.front().time;
-  for (const HeapEntry& entry : source) minimum = std::min(minimum, entry.time);
-  if (minimum > limit.ns()) return false;
-  // Every entry of `source` agrees with the new minimum above bit index - 1, so each lands in a
-  // lower bucket and `source` is not appended to while it is read.
-  last_key_ = key_of(minimum);
-  for (const HeapEntry& entry : source) {
-    push_entry(entry);
-    // Entries within 16 ns of the new minimum are among the next pops: start loading their
-    // records (a random slot of a large slab) so that the miss overlaps with earlier events.
-    // This pays off on dense timelines -- many pending events over a short span, exactly when
-    // the slab outgrows the cache; the window of 16 ns was the best of 4/16/64 ns measured on
-    // the 1M-event hold model (bench/kernel).
-    if (bucket_of(key_of(entry.time)) <= 4) __builtin_prefetch(&records_[entry.order & kSlotMask]);
+  int level = 0;
+  int digit = 0;
+  if (!lowest_bucket(level, digit)) return false;
+  const std::uint64_t minimum = bucket_minimum_[level][digit];
+  if (time_of(minimum) > limit.ns()) return false;
+  // Every entry of the bucket agrees with the new minimum above `level`, so none lands back in
+  // the bucket being drained; it is detached first all the same.
+  last_key_ = minimum;
+  Block* block = buckets_[level][digit];
+  std::uint32_t count = fill_[level][digit];
+  buckets_[level][digit] = nullptr;
+  fill_[level][digit] = kBlockEntries;
+  bucket_minimum_[level][digit] = ~std::uint64_t{0};
+  occupied_[level][digit / 64] &= ~(std::uint64_t{1} << (digit % 64));
+  bool level_empty = true;
+  for (const std::uint64_t word : occupied_[level]) level_empty = level_empty && word == 0;
+  if (level_empty) occupied_levels_ &= ~(1u << level);
+  // A level-1 bucket spans the next 256 ns, whose entries are among the next pops (about one
+  // per ns at 1M pending in the hold model): start loading the slot generations that firing them
+  // writes (a random slot of a large table), so that the misses overlap with earlier events.
+  const bool imminent = level == 1;
+  while (block != nullptr) {
+    // Blocks are scattered: fetch the next one while this one is redistributed.
+    if (block->next != nullptr) {
+      for (int line = 0; line < 4; ++line) {
+        __builtin_prefetch(reinterpret_cast<const char*>(block->next) + 64 * line);
+      }
+    }
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const Entry& entry = block->entries[i];
+      if (imminent) __builtin_prefetch(&slot_generation_[entry.order & kSlotMask], 1);
+      push_entry(entry, key_of(entry.time));
+    }
+    Block* next = block->next;
+    give_block(block);
+    block = next;
+    count = kBlockEntries;
   }
-  if (source.capacity() > kKeptBucketCapacity) {
-    std::vector<HeapEntry>().swap(source);
-  } else {
-    source.clear();
-  }
-  occupied_ &= ~(std::uint64_t{1} << (index - 1));
-  sort_bucket_zero();
+  if (ready_.size() > 1) sort_ready();
   return true;
 }
 
-// Scheduling before the last popped time: rebuilds every bucket around the new, lower key.
-void EventQueue::rebase(std::uint64_t key) {
-  std::vector<HeapEntry> all(buckets_[0].begin() + static_cast<std::ptrdiff_t>(head_),
-                             buckets_[0].end());
-  buckets_[0].clear();
-  head_ = 0;
-  for (int b = 1; b < kBuckets; ++b) {
-    all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
-    buckets_[b].clear();
-  }
-  occupied_ = 0;
-  last_key_ = key;
-  for (const HeapEntry& entry : all) push_entry(entry);
-  sort_bucket_zero();
-}
-
-bool EventQueue::pop(FiredEvent& out, Time limit) {
+bool EventQueue::pop_slow(FiredEvent& out, Time limit) {
   for (;;) {
-    if (head_ == buckets_[0].size()) {
+    if (head_ == ready_.size()) {
       if (!refill(limit)) return false;
       continue;
     }
-    const HeapEntry top = buckets_[0][head_];
-    const auto slot = static_cast<std::uint32_t>(top.order & kSlotMask);
-    Record& record = records_[slot];
-    if (record.fn == nullptr) {  // cancelled: discard and look again
-      ++head_;
+    const Entry& top = ready_[head_];
+    if (tombstones_ != 0 && slot_generation_[top.order & kSlotMask] != top.generation) {
+      ++head_;  // a cancelled event: its slot was freed by cancel()
       --entries_;
-      release_slot(slot);
+      --tombstones_;
       continue;
     }
     if (top.time > limit.ns()) return false;
-    out = FiredEvent{Time::from_ns(top.time), top.order >> kSlotBits, record.kind, record.fn,
-                     record.context,          record.argument};
-    ++head_;
-    --entries_;
-    release_slot(slot);
-    --live_;
+    fire(top, out);
     return true;
   }
 }
 
+// Scheduling before the last popped time: rebuilds every bucket around the new, lower key.
+void EventQueue::rebase(std::uint64_t key) {
+  std::vector<Entry> all(ready_.begin() + static_cast<std::ptrdiff_t>(head_), ready_.end());
+  ready_.clear();
+  head_ = 0;
+  for (int level = 0; level < kLevels; ++level) {
+    for (int digit = 0; digit < kDigits; ++digit) {
+      Block* block = buckets_[level][digit];
+      std::uint32_t count = fill_[level][digit];
+      buckets_[level][digit] = nullptr;
+      fill_[level][digit] = kBlockEntries;
+      bucket_minimum_[level][digit] = ~std::uint64_t{0};
+      while (block != nullptr) {
+        all.insert(all.end(), block->entries, block->entries + count);
+        Block* next = block->next;
+        give_block(block);
+        block = next;
+        count = kBlockEntries;
+      }
+    }
+    for (std::uint64_t& word : occupied_[level]) word = 0;
+  }
+  occupied_levels_ = 0;
+  last_key_ = key;
+  for (const Entry& entry : all) push_entry(entry, key_of(entry.time));
+  sort_ready();
+}
+
 Time EventQueue::next_time() const {
-  if (head_ < buckets_[0].size()) return Time::from_ns(buckets_[0][head_].time);
-  if (occupied_ == 0) return Time::max();
-  const auto& smallest = buckets_[std::countr_zero(occupied_) + 1];
-  std::int64_t minimum = smallest.front().time;
-  for (const HeapEntry& entry : smallest) minimum = std::min(minimum, entry.time);
-  return Time::from_ns(minimum);
+  if (head_ < ready_.size()) return Time::from_ns(ready_[head_].time);
+  int level = 0;
+  int digit = 0;
+  if (!lowest_bucket(level, digit)) return Time::max();
+  return Time::from_ns(time_of(bucket_minimum_[level][digit]));
 }
 
 std::size_t EventQueue::memory_bytes() const {
-  std::size_t bytes =
-      records_.capacity() * sizeof(Record) + free_slots_.capacity() * sizeof(std::uint32_t);
-  for (const auto& bucket : buckets_) bytes += bucket.capacity() * sizeof(HeapEntry);
-  return bytes;
+  return sizeof(*this) + blocks_.size() * sizeof(Block) +
+         blocks_.capacity() * sizeof(std::unique_ptr<Block>) + ready_.capacity() * sizeof(Entry) +
+         (slot_generation_.capacity() + free_slots_.capacity()) * sizeof(std::uint32_t);
 }
 
 void EventQueue::reserve(std::size_t events) {
-  records_.reserve(events);
+  slot_generation_.reserve(events);
   free_slots_.reserve(events);
 }
 

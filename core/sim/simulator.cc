@@ -71,8 +71,7 @@ std::uint32_t Simulator::register_kind(std::string_view name) {
   return static_cast<std::uint32_t>(kind_names_.size() - 1);
 }
 
-TimerId Simulator::schedule_at(Time at, std::uint32_t kind, EventFn fn, void* context,
-                               std::uint64_t argument) {
+void Simulator::reject_schedule(Time at, std::uint32_t kind) const {
   if (at < now_) {
     throw std::logic_error("event scheduled in the past: at " + std::to_string(at.ns()) +
                            " ns, now " + std::to_string(now_.ns()) + " ns");
@@ -80,7 +79,7 @@ TimerId Simulator::schedule_at(Time at, std::uint32_t kind, EventFn fn, void* co
   if (kind >= kind_names_.size()) {
     throw std::logic_error("event kind " + std::to_string(kind) + " was never registered");
   }
-  return queue_.schedule(at, kind, fn, context, argument);
+  throw std::logic_error("reject_schedule called for a valid event");
 }
 
 void Simulator::resume_coroutine(void* address, std::uint64_t) {

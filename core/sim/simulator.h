@@ -83,9 +83,14 @@ class Simulator {
   std::uint32_t register_kind(std::string_view name);
   const std::string& kind_name(std::uint32_t kind) const { return kind_names_.at(kind); }
 
-  /// Schedules a callback. REQUIRES: at >= now() (throws std::logic_error otherwise).
+  /// Schedules a callback. REQUIRES: at >= now() and `kind` registered (throws std::logic_error
+  /// otherwise).
   TimerId schedule_at(Time at, std::uint32_t kind, EventFn fn, void* context,
-                      std::uint64_t argument = 0);
+                      std::uint64_t argument = 0) {
+    if (at < now_ || kind >= kind_names_.size()) [[unlikely]]
+      reject_schedule(at, kind);
+    return queue_.schedule(at, kind, fn, context, argument);
+  }
   /// REQUIRES: delay >= 0 (throws std::logic_error otherwise).
   TimerId schedule_after(Duration delay, std::uint32_t kind, EventFn fn, void* context,
                          std::uint64_t argument = 0) {
@@ -131,6 +136,7 @@ class Simulator {
  private:
   friend struct detail::PromiseBase;
   static void resume_coroutine(void* address, std::uint64_t);
+  [[noreturn]] void reject_schedule(Time at, std::uint32_t kind) const;
   void record_failure(std::exception_ptr failure);
 
   std::uint64_t seed_;
