@@ -28,4 +28,8 @@ bool StepService::effect_present(const storage::DurableStore& store, std::uint64
   return store.contents().count(effect_key(saga_id)) > 0;
 }
 
+void StepService::forget(storage::DurableStore& store, std::uint64_t saga_id) {
+  store.prune(effect_key(saga_id));
+}
+
 }  // namespace txsim::plugins::generic

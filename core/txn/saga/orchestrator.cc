@@ -178,7 +178,9 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome, now);
   if (routes_[instance.route].definition->checkpoint) node_.store().erase(log_key(saga_id));
+  const std::uint32_t route = instance.route;
   instances_.erase(saga_id);
+  if (on_finished_) on_finished_(saga_id, route, outcome, now);
 }
 
 sim::Task<void> SagaOrchestrator::recover() {

@@ -53,6 +53,15 @@ void ParticipantHost::add(std::uint32_t service, SagaParticipant& participant) {
   }
 }
 
+void SagaParticipant::forget(std::uint64_t saga_id, std::uint32_t step) {
+  StepRequest request;
+  request.saga_id = saga_id;
+  request.step = step;
+  node_.store().prune(barrier_key(request, 'a'));
+  node_.store().prune(barrier_key(request, 'c'));
+  service_.forget(node_.store(), saga_id);
+}
+
 sim::Task<void> SagaParticipant::handle(net::Message message) {
   if (config_.service_time_ms_mean > 0) {
     const double ms = sim::exponential(service_time_rng_, config_.service_time_ms_mean);
