@@ -33,7 +33,7 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
         throw std::invalid_argument("saga '" + definition.name + "' step '" + step.name +
                                     "' names unknown service '" + step.service + "'");
       }
-      const saga::SagaParticipant& participant = *participants_[found->second];
+      saga::SagaParticipant& participant = *participants_[found->second];
       route.participants.push_back(participant.node().id());
       route.services.push_back(static_cast<std::uint32_t>(found->second));
       participants.push_back(&participant);
@@ -44,6 +44,20 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
                                                            std::move(routes),
                                                            config_.orchestrator,
                                                            config_.record_history ? &history_ : nullptr);
+  if (config_.retention_horizon) start_retention(*config_.retention_horizon);
+}
+
+void SagaWorld::start_retention(sim::Duration horizon) {
+  auto probe = [this](std::uint64_t saga_id, std::uint32_t route, std::uint32_t step) {
+    const saga::SagaParticipant& p = *step_participants_[route][step];
+    return p.service().effect_present(p.node().store(), saga_id);
+  };
+  retention_ = std::make_unique<SagaRetention>(horizon, step_participants_, probe,
+                                               config_.record_history);
+  orchestrator_->set_on_finished(
+      [this](std::uint64_t saga_id, std::uint32_t route, saga::SagaOutcome, sim::Time at) {
+        retention_->on_finished(saga_id, route, at);
+      });
 }
 
 net::Node& SagaWorld::node(const std::string& name) {
@@ -66,6 +80,9 @@ std::vector<check::CheckResult> SagaWorld::run_checks() {
   std::map<std::uint64_t, std::size_t> saga_route;
   for (const auto& saga : history.sagas) saga_route[saga.saga_id] = route_of.at(saga.definition);
   history.effect_present = [&](std::uint64_t saga_id, std::uint32_t step) {
+    if (retention_ != nullptr) {
+      if (const auto carried = retention_->carried_effect(saga_id, step)) return *carried;
+    }
     const saga::SagaParticipant& p = *step_participants_[saga_route.at(saga_id)][step];
     return p.service().effect_present(p.node().store(), saga_id);
   };

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/net/network.h"
 #include "core/txn/saga/orchestrator.h"
 #include "core/txn/saga/participant.h"
+#include "runner/saga_retention.h"
 
 namespace txsim::runner {
 
@@ -35,6 +37,10 @@ struct SagaWorldConfig {
   /// Record the participant history for the checkers. Off for benchmarks: the history grows
   /// with the total number of sagas, not with those in flight.
   bool record_history = true;
+  /// Forget settled sagas' participant rows this long after their outcome (runner/
+  /// saga_retention.h explains the trade-off). nullopt: keep every row (the default, so that
+  /// the checkers read the final stores). REQUIRES: >= 0.
+  std::optional<sim::Duration> retention_horizon;
 };
 
 class SagaWorld {
@@ -54,6 +60,9 @@ class SagaWorld {
   std::uint32_t route(const std::string& name) const;
   net::Node& node(const std::string& name);
 
+  /// nullptr unless SagaWorldConfig::retention_horizon is set.
+  const SagaRetention* retention() const { return retention_.get(); }
+
   /// saga_atomicity, no_lost_work, effect_once, compensation_order — in that order.
   std::vector<check::CheckResult> run_checks();
 
@@ -66,7 +75,10 @@ class SagaWorld {
   std::map<net::NodeId, std::unique_ptr<saga::ParticipantHost>> hosts_;
   std::unique_ptr<saga::SagaOrchestrator> orchestrator_;
   // [route][step] -> the participant that runs the step
-  std::vector<std::vector<const saga::SagaParticipant*>> step_participants_;
+  void start_retention(sim::Duration horizon);
+
+  std::vector<std::vector<saga::SagaParticipant*>> step_participants_;
+  std::unique_ptr<SagaRetention> retention_;
 };
 
 }  // namespace txsim::runner

@@ -85,10 +85,8 @@ sim::Task<void> OutboxRelay::poll() {
 sim::Task<void> OutboxRelay::publish_pass(std::uint32_t incarnation) {
   // Only durable rows: a row that is not yet durable may still vanish with its transaction.
   std::vector<std::pair<std::string, DomainEvent>> rows;
-  const auto& durable = node_.store().durable_contents();
-  for (auto it = durable.lower_bound(kOutboxPrefix);
-       it != durable.end() && it->first.compare(0, kOutboxPrefix.size(), kOutboxPrefix) == 0; ++it) {
-    rows.emplace_back(it->first, from_record(it->second.value));
+  for (auto& [key, row] : node_.store().durable_prefix(kOutboxPrefix)) {
+    rows.emplace_back(std::move(key), from_record(row.value));
   }
   bool deleted = false;
   for (const auto& [key, event] : rows) {

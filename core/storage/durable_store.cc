@@ -32,31 +32,44 @@ std::optional<Versioned> DurableStore::get(std::string_view key) {
 
 std::uint64_t DurableStore::put(std::string_view key, std::string_view value) {
   ++stats_.writes;
-  Versioned versioned{std::string(value), ++last_sequence_, false};
-  current_.insert_or_assign(std::string(key), versioned);
-  pending_.push_back(PendingWrite{std::string(key), std::move(versioned)});
+  ++last_sequence_;
+  auto it = current_.find(key);
+  if (it == current_.end()) {
+    it = current_.emplace(std::string(key), Versioned{}).first;
+    pending_.push_back(PendingWrite{it->first, last_sequence_, std::nullopt});
+  } else {
+    // The replaced value moves into the undo record; the map keeps the new one.
+    pending_.push_back(PendingWrite{it->first, last_sequence_, std::move(it->second)});
+  }
+  it->second = Versioned{std::string(value), last_sequence_, false};
   return last_sequence_;
 }
 
 std::uint64_t DurableStore::erase(std::string_view key) {
   ++stats_.writes;
+  ++last_sequence_;
   const auto it = current_.find(key);
-  if (it != current_.end()) current_.erase(it);
-  pending_.push_back(PendingWrite{std::string(key), Versioned{"", ++last_sequence_, false}, true});
+  if (it == current_.end()) {
+    pending_.push_back(PendingWrite{std::string(key), last_sequence_, std::nullopt});
+  } else {
+    pending_.push_back(PendingWrite{it->first, last_sequence_, std::move(it->second)});
+    current_.erase(it);
+  }
   return last_sequence_;
 }
 
-void DurableStore::persist_up_to(std::uint64_t sequence) {
-  while (!pending_.empty() && pending_.front().value.version <= sequence) {
-    PendingWrite& write = pending_.front();
-    if (write.erase) {
-      const auto it = durable_.find(write.key);
-      if (it != durable_.end()) durable_.erase(it);
-    } else {
-      durable_.insert_or_assign(std::move(write.key), std::move(write.value));
-    }
-    pending_.pop_front();
+bool DurableStore::prune(std::string_view key) {
+  const auto it = current_.find(key);
+  if (it == current_.end()) return false;
+  for (const PendingWrite& write : pending_) {
+    if (write.key == key) return false;
   }
+  current_.erase(it);
+  return true;
+}
+
+void DurableStore::persist_up_to(std::uint64_t sequence) {
+  while (!pending_.empty() && pending_.front().version <= sequence) pending_.pop_front();
 }
 
 void DurableStore::sync_now() {
@@ -68,17 +81,67 @@ void DurableStore::crash() {
   ++stats_.crashes;
   if (pending_.empty()) return;
   std::uint64_t lost = pending_.size();
-  if (config_.torn_last_write && !pending_.back().erase) {
-    PendingWrite& last = pending_.back();
-    last.value.value.resize(last.value.value.size() / 2);
-    last.value.torn = true;
-    durable_.insert_or_assign(std::move(last.key), std::move(last.value));
+  // The torn copy of the last write, taken before the roll-back undoes it.
+  std::optional<std::pair<std::string, Versioned>> torn;
+  if (config_.torn_last_write) {
+    const auto last = current_.find(pending_.back().key);
+    if (last != current_.end() && last->second.version == pending_.back().version) {
+      Versioned kept = last->second;
+      kept.value.resize(kept.value.size() / 2);
+      kept.torn = true;
+      torn.emplace(last->first, std::move(kept));
+    }
+  }
+  // Roll back newest first, so each key ends with what its oldest unsynced write replaced.
+  while (!pending_.empty()) {
+    PendingWrite& write = pending_.back();
+    if (write.before) {
+      current_.insert_or_assign(std::move(write.key), std::move(*write.before));
+    } else {
+      const auto it = current_.find(write.key);
+      if (it != current_.end()) current_.erase(it);
+    }
+    pending_.pop_back();
+  }
+  if (torn) {
+    current_.insert_or_assign(std::move(torn->first), std::move(torn->second));
     ++stats_.torn_writes;
     --lost;
   }
   stats_.lost_writes += lost;
-  pending_.clear();
-  current_ = durable_;
+}
+
+DurableStore::Map DurableStore::durable_contents() const {
+  Map durable = current_;
+  // Newest first: each key ends with what its oldest unsynced write replaced.
+  for (auto write = pending_.rbegin(); write != pending_.rend(); ++write) {
+    if (write->before) {
+      durable.insert_or_assign(write->key, *write->before);
+    } else {
+      durable.erase(write->key);
+    }
+  }
+  return durable;
+}
+
+std::vector<std::pair<std::string, Versioned>> DurableStore::durable_prefix(
+    std::string_view prefix) const {
+  const auto in_range = [&](std::string_view key) { return key.starts_with(prefix); };
+  std::map<std::string_view, std::optional<Versioned>> rows;
+  for (auto it = current_.lower_bound(prefix); it != current_.end() && in_range(it->first); ++it) {
+    rows.emplace(it->first, it->second);
+  }
+  // Keys with unsynced writes take their durable value (try_emplace keeps the oldest write's).
+  std::map<std::string_view, const PendingWrite*> oldest;
+  for (const PendingWrite& write : pending_) {
+    if (in_range(write.key)) oldest.try_emplace(write.key, &write);
+  }
+  for (const auto& [key, write] : oldest) rows.insert_or_assign(key, write->before);
+  std::vector<std::pair<std::string, Versioned>> out;
+  for (auto& [key, value] : rows) {
+    if (value) out.emplace_back(std::string(key), std::move(*value));
+  }
+  return out;
 }
 
 void DurableStore::SyncAwaiter::await_suspend(std::coroutine_handle<> handle) {

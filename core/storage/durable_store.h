@@ -21,6 +21,18 @@
 // Torn last write (off by default): when enabled, a crash keeps the last pending write with its
 // value cut to half its length and `torn == true`, modelling a partially persisted sector.
 //
+// Representation (why one map): the store keeps only the latest contents plus an undo log of
+// the unsynced writes (each with the value it replaced). A sync drops log entries; a crash
+// rolls them back newest first. The durable view is therefore computed, not stored: a long run
+// costs one copy of the data, not two, and a sync costs nothing per key. durable_contents()
+// builds a snapshot (O(n)); durable_prefix() reads only one key range (what an outbox relay
+// polls).
+//
+// Retention (prune): a row that no future event can read may be dropped by the simulator's
+// own garbage collection (e.g. the sub-transaction barrier records of sagas settled long ago,
+// see runner/saga_retention.h). prune() is not a modelled write: it is not counted, takes no
+// version and needs no sync, so the modelled writes and syncs of a run stay the same.
+//
 // Thread-safety: none; a simulation run is single-threaded by design.
 #pragma once
 
@@ -31,6 +43,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/sim/simulator.h"
 
@@ -110,17 +124,27 @@ class DurableStore {
   /// syncs is the caller's job: destroy their coroutines (net::Node does, via its ProcessGroup).
   void crash();
 
+  /// Drops `key` outside the write model (see "Retention" above): not counted as a write, no
+  /// version, nothing to sync. Returns false (and does nothing) if the key is absent or has an
+  /// unsynced write, whose crash roll-back would need it.
+  bool prune(std::string_view key);
+
   const Map& contents() const { return current_; }
-  const Map& durable_contents() const { return durable_; }
+  /// A snapshot of the durable state (invariant 1). O(size): for tests and checkers.
+  Map durable_contents() const;
+  /// The durable rows whose keys start with `prefix`, in key order. O(rows in the range +
+  /// pending writes).
+  std::vector<std::pair<std::string, Versioned>> durable_prefix(std::string_view prefix) const;
   std::size_t pending_writes() const { return pending_.size(); }
   const StoreStats& stats() const { return stats_; }
   const StoreConfig& config() const { return config_; }
 
  private:
+  /// An unsynced write, with what it replaced (the undo record).
   struct PendingWrite {
     std::string key;
-    Versioned value;
-    bool erase = false;  // a deletion rather than a write
+    std::uint64_t version = 0;
+    std::optional<Versioned> before;  // the key's value before this write; nullopt: absent
   };
   void persist_up_to(std::uint64_t sequence);
   static void on_sync_done(void* awaiter, std::uint64_t);
@@ -129,8 +153,7 @@ class DurableStore {
   StoreConfig config_;
   std::uint32_t sync_event_kind_;
   Map current_;
-  Map durable_;
-  std::deque<PendingWrite> pending_;  // in write order
+  std::deque<PendingWrite> pending_;  // undo log, in write order
   std::uint64_t last_sequence_ = 0;
   StoreStats stats_;
 };

@@ -16,6 +16,8 @@ class StepService : public saga::SagaService {
                                 sim::Rng& rng) override;
   void apply_compensation(storage::DurableStore& store, const saga::StepRequest& request) override;
   bool effect_present(const storage::DurableStore& store, std::uint64_t saga_id) const override;
+  /// The effect row belongs to one saga only: retention may drop it.
+  void forget(storage::DurableStore& store, std::uint64_t saga_id) override;
 
  private:
   double failure_probability_;

@@ -246,6 +246,7 @@ constexpr std::string_view kMagic = "SG1";
 
 std::string SagaExecution::encode() const {
   std::string out(kMagic);
+  out.reserve(kMagic.size() + 5 + steps_.size() * 17 + stuck_reason_.size());
   put<std::uint8_t>(out, static_cast<std::uint8_t>(status_));
   put<std::uint32_t>(out, static_cast<std::uint32_t>(steps_.size()));
   for (const StepState& state : steps_) {
@@ -254,7 +255,8 @@ std::string SagaExecution::encode() const {
     put<std::uint32_t>(out, state.compensation_attempts);
     put<std::int64_t>(out, state.retrying_since_ns);
   }
-  return out + stuck_reason_;
+  out += stuck_reason_;
+  return out;
 }
 
 SagaExecution SagaExecution::decode(const SagaDefinition& definition, std::string_view record) {

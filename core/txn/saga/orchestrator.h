@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -71,6 +72,13 @@ class SagaOrchestrator {
   /// first log record is durable. REQUIRES: saga ids are unique per run.
   bool submit(std::uint32_t route, std::uint64_t saga_id, SagaArgs args);
 
+  /// Called when a saga reaches its final outcome in the saga log (after the history is told),
+  /// e.g. to schedule retention (runner/saga_retention.h). An observer: it must not change the
+  /// run. One hook; a new one replaces the old.
+  using FinishHook = std::function<void(std::uint64_t saga_id, std::uint32_t route,
+                                        SagaOutcome outcome, sim::Time at)>;
+  void set_on_finished(FinishHook hook) { on_finished_ = std::move(hook); }
+
   /// Sagas started and not finished, as this incarnation knows them.
   std::size_t in_flight() const { return instances_.size(); }
   const OrchestratorStats& stats() const { return stats_; }
@@ -104,6 +112,7 @@ class SagaOrchestrator {
   sim::Rng backoff_rng_;
   std::map<std::uint64_t, Instance> instances_;
   OrchestratorStats stats_;
+  FinishHook on_finished_;
 };
 
 }  // namespace txsim::saga

@@ -1,5 +1,6 @@
 #include "core/txn/saga/participant.h"
 
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,10 +11,13 @@ namespace {
 
 // Short keys keep the store's ordered map cheap: "b/<saga id in decimal>/<step>/<a|c>".
 std::string barrier_key(const StepRequest& r, char operation) {
-  std::string key = "b/";
-  key += std::to_string(r.saga_id);
+  // Room for "b/", 20 digits of a uint64, '/', 10 digits of a uint32, '/', the operation.
+  char buffer[2 + 20 + 1 + 10 + 2] = "b/";
+  char* end = std::to_chars(buffer + 2, buffer + 22, r.saga_id).ptr;
+  std::string key(buffer, end);
   key += '/';
-  key += std::to_string(r.step);
+  end = std::to_chars(buffer, buffer + 10, r.step).ptr;
+  key.append(buffer, end);
   key += '/';
   key += operation;
   return key;
@@ -51,6 +55,15 @@ void ParticipantHost::add(std::uint32_t service, SagaParticipant& participant) {
     throw std::invalid_argument("service number " + std::to_string(service) +
                                 " is out of range or already used on node '" + node_.name() + "'");
   }
+}
+
+void SagaParticipant::forget(std::uint64_t saga_id, std::uint32_t step) {
+  StepRequest request;
+  request.saga_id = saga_id;
+  request.step = step;
+  node_.store().prune(barrier_key(request, 'a'));
+  node_.store().prune(barrier_key(request, 'c'));
+  service_.forget(node_.store(), saga_id);
 }
 
 sim::Task<void> SagaParticipant::handle(net::Message message) {

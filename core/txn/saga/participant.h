@@ -48,6 +48,12 @@ class SagaParticipant {
   /// Serves one request (spawned in the node's current incarnation).
   sim::Task<void> handle(net::Message request);
 
+  /// Retention: drops step `step` of saga `saga_id` from the store — its barrier records and the
+  /// service's rows for the saga (SagaService::forget) — outside the write model
+  /// (storage::DurableStore::prune). REQUIRES: the saga is settled and no request for it can
+  /// still arrive; a later duplicate would run again, as with the barrier off.
+  void forget(std::uint64_t saga_id, std::uint32_t step);
+
  private:
   /// Runs the barrier and the local transaction; returns the reply and what happened.
   std::pair<StepResult, OpResult> execute(const StepRequest& request);

@@ -26,6 +26,13 @@ class SagaService {
   virtual void apply_compensation(storage::DurableStore& store, const StepRequest& request) = 0;
   /// Whether the action's effect for `saga_id` is in `store` (read by checkers at quiescence).
   virtual bool effect_present(const storage::DurableStore& store, std::uint64_t saga_id) const = 0;
+  /// Retention: drops (storage::DurableStore::prune) the rows that only saga `saga_id` reads,
+  /// once it is settled and its checks were evaluated (runner/saga_retention.h). Rows shared
+  /// with other sagas (balances, inventory) must stay. Default: keep everything.
+  virtual void forget(storage::DurableStore& store, std::uint64_t saga_id) {
+    (void)store;
+    (void)saga_id;
+  }
 };
 
 }  // namespace txsim::saga

@@ -165,8 +165,48 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
       syncs_in_flight.clear();
     }
     RC_ASSERT(values_of(store.contents()) == reference.fold(sequence));
-    RC_ASSERT(values_of(store.durable_contents()) == reference.fold(reference.synced_up_to));
+    const auto durable = reference.fold(reference.synced_up_to);
+    RC_ASSERT(values_of(store.durable_contents()) == durable);
+    // The durable prefix scan is the durable state restricted to the prefix ("k1" holds only k1).
+    std::map<std::string, std::string> scanned;
+    for (const auto& [k, v] : store.durable_prefix("k1")) scanned[k] = v.value;
+    RC_ASSERT(scanned == (durable.count("k1") ? std::map<std::string, std::string>{{"k1", durable.at("k1")}}
+                                              : std::map<std::string, std::string>{}));
   }
+}
+
+TEST(DurableStore, DurablePrefixSeesSyncedRowsOnlyAndKeyOrder) {
+  Simulator simulator(1);
+  DurableStore store(simulator);
+  store.put("o/2", "b");
+  store.put("o/1", "a");
+  store.put("p/1", "other prefix");
+  store.sync_now();
+  store.put("o/3", "unsynced");  // new, not durable: absent
+  store.erase("o/1");            // unsynced deletion: still durable
+  store.put("o/2", "changed");   // unsynced overwrite: the durable value shows
+  const auto rows = store.durable_prefix("o/");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].first, "o/1");
+  EXPECT_EQ(rows[0].second.value, "a");
+  EXPECT_EQ(rows[1].first, "o/2");
+  EXPECT_EQ(rows[1].second.value, "b");
+}
+
+TEST(DurableStore, PruneDropsSyncedRowsOutsideTheWriteModel) {
+  Simulator simulator(1);
+  DurableStore store(simulator);
+  store.put("old", "1");
+  store.sync_now();
+  store.put("fresh", "2");
+  EXPECT_FALSE(store.prune("fresh")) << "an unsynced write is needed for the crash roll-back";
+  EXPECT_FALSE(store.prune("absent"));
+  EXPECT_TRUE(store.prune("old"));
+  EXPECT_FALSE(store.get("old").has_value());
+  EXPECT_EQ(store.stats().writes, 2u) << "pruning is not a write";
+  store.crash();
+  EXPECT_FALSE(store.get("old").has_value()) << "a pruned row does not come back";
+  EXPECT_FALSE(store.get("fresh").has_value());
 }
 
 }  // namespace

@@ -1,0 +1,82 @@
+// Retention of settled sagas' participant rows: the barrier-record cleanup real saga
+// frameworks run (DTM's barrier table is purged after a retention period), so that a long run
+// holds memory for the sagas in flight, not for every saga ever run.
+//
+// How: when the orchestrator records a saga's final outcome at time t, the saga is queued to be
+// forgotten at t + horizon. Queued sagas are forgotten when a later saga finishes (no kernel
+// events of its own, so enabling retention never changes a trace hash by itself). Forgetting a
+// saga drops, at each step's participant, its barrier records and the service's rows for that
+// saga (SagaParticipant::forget, storage::DurableStore::prune: not modelled writes).
+//
+// Checkers keep seeing every saga: just before forgetting, the saga's effects are read from the
+// stores (`effect_present` per step) and the verdict is carried forward; saga_atomicity reads
+// it in place of the stores. The history-based checks (effect_once, no_lost_work,
+// compensation_order) read the history, which retention does not touch.
+//
+// Trade-off (why it is off by default): the carried verdict is the state at t + horizon. A
+// request for the saga that is still in flight after that (a network duplicate, a retry whose
+// earlier attempt outlived its timeout) finds no barrier record and runs again, like a request
+// to a participant without a barrier; effect_once still reports a double application from the
+// history, but saga_atomicity does not see effects written after the verdict. So the horizon
+// must exceed the longest time a request for a finished saga can stay in flight (longest step
+// timeout plus message latency and service time), and scenarios that inject duplication or
+// crashes to show barrier anomalies (saga-crash, saga-no-barrier) run without retention.
+//
+// Units: horizon is virtual time, integer nanoseconds (sim::Duration).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "core/sim/time.h"
+#include "core/txn/saga/participant.h"
+
+namespace txsim::runner {
+
+class SagaRetention {
+ public:
+  /// Answers "is step `step`'s effect of saga `saga_id` present?" from the actual stores.
+  using EffectProbe = std::function<bool(std::uint64_t saga_id, std::uint32_t route,
+                                         std::uint32_t step)>;
+
+  /// `participants[route][step]` runs that step (not owned, must outlive this). With
+  /// `carry_verdicts` the effects of each saga are read (probe) before it is forgotten.
+  /// REQUIRES: horizon >= 0 (throws std::invalid_argument).
+  SagaRetention(sim::Duration horizon,
+                std::vector<std::vector<saga::SagaParticipant*>> participants,
+                EffectProbe probe, bool carry_verdicts);
+
+  /// A saga reached its final outcome at `at`: forgets the sagas due by `at`, then queues this
+  /// one. REQUIRES: `at` does not decrease between calls.
+  void on_finished(std::uint64_t saga_id, std::uint32_t route, sim::Time at);
+
+  /// The effect of (saga, step) as read just before the saga was forgotten; nullopt if the saga
+  /// was not forgotten (read the store instead).
+  std::optional<bool> carried_effect(std::uint64_t saga_id, std::uint32_t step) const;
+
+  std::uint64_t forgotten() const { return forgotten_; }
+  std::size_t queued() const { return queue_.size(); }
+  sim::Duration horizon() const { return horizon_; }
+
+ private:
+  struct Due {
+    sim::Time at;
+    std::uint64_t saga_id;
+    std::uint32_t route;
+  };
+  void forget(const Due& due);
+
+  sim::Duration horizon_;
+  std::vector<std::vector<saga::SagaParticipant*>> participants_;
+  EffectProbe probe_;
+  bool carry_verdicts_;
+  std::deque<Due> queue_;  // in finishing order, hence in due order
+  std::map<std::uint64_t, std::vector<bool>> verdicts_;  // saga -> effect present, per step
+  std::uint64_t forgotten_ = 0;
+};
+
+}  // namespace txsim::runner
