@@ -135,9 +135,28 @@ void CqrsScenario::attach(SagaWorld& world) {
     if (source) owner_nodes.insert(service.node());
   }
   for (const auto& node : owner_nodes) owners.push_back(&world.node(node));
+  // Sessions read over the network, through one gateway node per region, in the zone of the
+  // region's first node (so that a zone-level latency matrix knows it).
+  std::map<std::string, net::Node*> gateways;
+  for (const auto& region : config.regions) {
+    net::NodeConfig node{"readers-" + region, "", region, {}};
+    auto& network = world.network();
+    for (net::NodeId id = 0; id < network.size(); ++id) {
+      if (network.node(id).region() == region) {
+        node.zone = network.node(id).zone();
+        break;
+      }
+    }
+    if (network.find_node(node.name) != nullptr) {
+      throw std::invalid_argument("cqrs.readers: node name '" + node.name + "' is taken; the readers of region '" +
+                                  region + "' need it for their gateway");
+    }
+    gateways.emplace(region, &network.add_node(node));
+  }
   readers_ = std::make_unique<cqrs::ReaderWorkload>(
       simulator_, config, replicas, *recorder_,
       [this](const std::string& a, const std::string& b) { return one_way(a, b); }, owners);
+  readers_->set_gateways(std::move(gateways));
 }
 
 void CqrsScenario::start() {
