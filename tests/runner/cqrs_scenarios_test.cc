@@ -130,6 +130,28 @@ TEST(CqrsScenarios, PartitionedReplicaLagsByThePartitionThenCatchesUp) {
   EXPECT_EQ(r.history.applies.size(), 3 * r.history.commits.size());
 }
 
+// Reads travel the network: during the 8 s cut (5 s to 13 s) the Frankfurt sessions' reads
+// cannot reach their nearest replica and time out; the other replicas answer as usual.
+TEST(CqrsScenarios, PartitionCutsFrankfurtReadersOffTheirReplica) {
+  const CqrsRun r = run("scenarios/cqrs/feed-partition.textproto", {"stop.arrivals_s=10"});
+  std::uint64_t inside = 0, inside_timed_out = 0, other_timed_out = 0, other = 0;
+  for (const auto& read : r.history.reads) {
+    const bool cut = read.issued_at > sim::Time::zero() + sim::milliseconds(5100) &&
+                     read.issued_at < sim::Time::zero() + sim::milliseconds(12900);
+    if (read.replica == 2 && cut) {
+      ++inside;
+      inside_timed_out += read.timed_out ? 1 : 0;
+    } else if (read.replica != 2) {
+      ++other;
+      other_timed_out += read.timed_out ? 1 : 0;
+    }
+  }
+  ASSERT_GT(inside, 100u);
+  EXPECT_EQ(inside_timed_out, inside);
+  EXPECT_GT(other, 1000u);
+  EXPECT_EQ(other_timed_out, 0u);  // no loss in this scenario, and no token wait is that long
+}
+
 TEST(CqrsScenarios, DuplicatesBreakMonotonicReadsOnlyWithoutIdempotence) {
   const CqrsRun off = run("scenarios/cqrs/feed-duplicates-naive.textproto");
   const CqrsRun on = run("scenarios/cqrs/feed-duplicates.textproto");
