@@ -61,6 +61,8 @@ void register_checks(Registry& registry) {
   registry.add_check("freshness", "time to visibility and staleness of reads");
   registry.add_check("session_guarantees", "read-your-writes and monotonic reads");
   registry.add_check("convergence", "replicas equal the projection of the committed state");
+  registry.add_check("projection_effect_once", "each domain event changes each view at most once, "
+                                               "never after a newer event of its source");
 }
 
 }  // namespace

@@ -222,7 +222,7 @@ std::string sagas_markdown(const report::Report& r) {
 }
 bool is_freshness_check(const std::string& name) {
   return name == "freshness" || name == "session_guarantees" || name == "dirty_reads" ||
-         name == "convergence";
+         name == "convergence" || name == "projection_effect_once";
 }
 
 std::string latency_row(const std::string& label, const report::LatencySummary& l) {

@@ -1,6 +1,7 @@
 #include "runner/cqrs_scenario.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -134,9 +135,28 @@ void CqrsScenario::attach(SagaWorld& world) {
     if (source) owner_nodes.insert(service.node());
   }
   for (const auto& node : owner_nodes) owners.push_back(&world.node(node));
+  // Sessions read over the network, through one gateway node per region, in the zone of the
+  // region's first node (so that a zone-level latency matrix knows it).
+  std::map<std::string, net::Node*> gateways;
+  for (const auto& region : config.regions) {
+    net::NodeConfig node{"readers-" + region, "", region, {}};
+    auto& network = world.network();
+    for (net::NodeId id = 0; id < network.size(); ++id) {
+      if (network.node(id).region() == region) {
+        node.zone = network.node(id).zone();
+        break;
+      }
+    }
+    if (network.find_node(node.name) != nullptr) {
+      throw std::invalid_argument("cqrs.readers: node name '" + node.name + "' is taken; the readers of region '" +
+                                  region + "' need it for their gateway");
+    }
+    gateways.emplace(region, &network.add_node(node));
+  }
   readers_ = std::make_unique<cqrs::ReaderWorkload>(
       simulator_, config, replicas, *recorder_,
       [this](const std::string& a, const std::string& b) { return one_way(a, b); }, owners);
+  readers_->set_gateways(std::move(gateways));
 }
 
 void CqrsScenario::start() {
@@ -162,6 +182,65 @@ bool CqrsScenario::idle() {
 void CqrsScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
   sampler.add_probe("events in broker", [this] { return static_cast<double>(broker_->appended()); });
   sampler.add_probe("reads issued", [this] { return static_cast<double>(readers_->issued()); });
+}
+
+}  // namespace txsim::runner
+
+namespace txsim::runner {
+
+// The fields a reader of the view sees: not ViewEntry::applications, a count of applies that
+// the effect-once check judges.
+check::ViewRow CqrsScenario::row_of(std::size_t projection, const cqrs::ViewEntry& entry) const {
+  const auto& p = *projections_[projection];
+  check::ViewRow row{{"version", std::to_string(entry.global_version)},
+                     {"flags", p.flags_text(entry.flags)},
+                     {"visible", p.visible(entry) ? "yes" : "no"}};
+  for (const auto& [service, version] : entry.applied) {
+    row["applied/" + loaded_.scenario.service(static_cast<int>(service)).name()] = std::to_string(version);
+  }
+  return row;
+}
+
+check::ReplicaViews CqrsScenario::expected_views() const {
+  const auto& s = loaded_.scenario;
+  check::ReplicaViews out{"expected", std::vector<check::ViewRows>(projections_.size())};
+  for (std::size_t p = 0; p < projections_.size(); ++p) {
+    const auto& config = s.cqrs().projection(static_cast<int>(p));
+    std::set<std::uint32_t> sources;
+    for (const auto& name : config.source_service()) sources.insert(service_index(s, name));
+    const auto reference = cqrs::make_projection(config.type(), sources, /*idempotent=*/true);
+    std::map<std::uint64_t, cqrs::ViewEntry> view;
+    for (const auto& event : recorder_->committed_events()) {
+      if (!reference->accepts(event)) continue;
+      reference->apply(view[event.aggregate], event, recorder_->global_version(event));
+    }
+    for (const auto& [aggregate, entry] : view) out.views[p][aggregate] = row_of(p, entry);
+  }
+  return out;
+}
+
+check::CheckResult CqrsScenario::effect_once_check() const {
+  const auto& s = loaded_.scenario;
+  check::ViewApplyHistory h;
+  for (const auto& replica : replicas_) h.replica_names.push_back(replica->name());
+  for (const auto& p : s.cqrs().projection()) h.view_names.push_back(p.name());
+  for (const auto& service : s.service()) h.source_names.push_back(service.name());
+  h.applies = recorder_->view_applies();
+  return check::check_projection_effect_once(h);
+}
+
+check::CheckResult CqrsScenario::row_convergence_check(sim::Time end) {
+  std::vector<std::string> view_names;
+  for (const auto& p : loaded_.scenario.cqrs().projection()) view_names.push_back(p.name());
+  std::vector<check::ReplicaViews> replicas;
+  for (const auto& replica : replicas_) {
+    check::ReplicaViews views{replica->name(), std::vector<check::ViewRows>(projections_.size())};
+    for (std::size_t p = 0; p < projections_.size(); ++p) {
+      for (const auto& [aggregate, entry] : replica->view(p)) views.views[p][aggregate] = row_of(p, entry);
+    }
+    replicas.push_back(std::move(views));
+  }
+  return check::check_view_convergence(view_names, expected_views(), replicas, end);
 }
 
 }  // namespace txsim::runner

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/check/view_checks.h"
 #include "core/cqrs/broker.h"
 #include "core/cqrs/outbox.h"
 #include "core/cqrs/readers.h"
@@ -40,9 +41,17 @@ class CqrsScenario {
   void add_probes(metrics::FixedIntervalSampler& sampler);
   /// The read history so far, with versions of rolled-back sagas marked (call once, at the end).
   const check::ReadHistory& finish(sim::Time end) { return recorder_->finish(end); }
+  /// "projection_effect_once" over every apply of every replica to every projection.
+  check::CheckResult effect_once_check() const;
+  /// "convergence" by rows: every replica's full views against the expected views (the
+  /// projections of the committed events, each applied once in commit order by an idempotent
+  /// copy of the projection). Meaningful at quiescence. REQUIRES: every replica node is up.
+  check::CheckResult row_convergence_check(sim::Time end);
 
  private:
   sim::Duration one_way(const std::string& from, const std::string& to) const;
+  check::ViewRow row_of(std::size_t projection, const cqrs::ViewEntry& entry) const;
+  check::ReplicaViews expected_views() const;
 
   sim::Simulator& simulator_;
   const scenario::LoadedScenario& loaded_;

@@ -120,10 +120,15 @@ report::FreshnessReport to_freshness_report(const check::FreshnessAnalysis& a) {
 
 std::vector<check::CheckResult> add_freshness_report(const check::ReadHistory& history,
                                                      bool quiescent, sim::Duration interval,
-                                                     report::Report& report) {
+                                                     report::Report& report,
+                                                     const check::CheckResult* row_convergence) {
   check::FreshnessOptions options;
   options.quiescent = quiescent;
-  const auto analysis = check::analyze_freshness(history, options);
+  auto analysis = check::analyze_freshness(history, options);
+  if (quiescent && row_convergence != nullptr) {
+    analysis.convergence = *row_convergence;
+    analysis.convergence_result.converged = row_convergence->passed();
+  }
   *report.mutable_freshness() = to_freshness_report(analysis);
   add_lag_series(check::lag_over_time(history, interval), report);
   add_read_series(check::read_staleness_over_time(history, analysis, interval), report);

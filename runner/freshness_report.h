@@ -29,8 +29,13 @@ report::FreshnessReport to_freshness_report(const check::FreshnessAnalysis& anal
 /// `interval` (REQUIRES: > 0), and returns the four checks (freshness, session_guarantees,
 /// dirty_reads, convergence) for the caller to select and add like the other checks.
 /// `quiescent`: the run stopped with nothing in flight (stop_reason "quiescent").
+/// `row_convergence` (may be null): the row-by-row convergence check of the replicas' full
+/// views (core/check/view_checks.h); at quiescence it replaces the version-based convergence
+/// check, and `converged` in the report follows it. Before quiescence events are still in
+/// flight and the version-based check ("not converged by end of run") stays.
 std::vector<check::CheckResult> add_freshness_report(const check::ReadHistory& history,
                                                      bool quiescent, sim::Duration interval,
-                                                     report::Report& report);
+                                                     report::Report& report,
+                                                     const check::CheckResult* row_convergence = nullptr);
 
 }  // namespace txsim::runner

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -633,8 +634,13 @@ bool SagaScenario::fill_report(report::Report& r) {
     const auto& report_options = loaded_.scenario.report();
     const sim::Duration interval = sim::duration_from_seconds(
         report_options.has_time_series_interval_s() ? report_options.time_series_interval_s() : 1.0);
-    auto freshness = add_freshness_report(cqrs_->finish(simulator_.now()), done(), interval, r);
+    const bool quiescent = done();
+    std::optional<check::CheckResult> rows;
+    if (quiescent) rows = cqrs_->row_convergence_check(simulator_.now());
+    auto freshness = add_freshness_report(cqrs_->finish(simulator_.now()), quiescent, interval, r,
+                                          rows ? &*rows : nullptr);
     checks.insert(checks.end(), freshness.begin(), freshness.end());
+    checks.push_back(cqrs_->effect_once_check());
   }
   std::uint64_t atomicity_violations = 0;
   for (const auto& check : checks) {

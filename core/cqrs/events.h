@@ -31,6 +31,10 @@ inline constexpr net::MessageType kPublish = 48;
 inline constexpr net::MessageType kSubscribe = 49;
 inline constexpr net::MessageType kDeliver = 50;
 inline constexpr net::MessageType kCommitOffset = 51;
+/// Session gateway -> replica (or owning service), a call: words[0] aggregate, words[1..2]
+/// read-your-writes token (aggregate, version; version 0: none); reply: words[0] version seen,
+/// words[1] 1 when the token wait expired (no answer). See readers.h.
+inline constexpr net::MessageType kRead = 52;
 
 inline constexpr std::uint64_t kFromCommitted = UINT64_MAX;
 

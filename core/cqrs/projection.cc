@@ -85,6 +85,15 @@ bool FeedJoin::visible(const ViewEntry& entry) const {
   return (entry.flags & kAll) == kAll && (entry.flags & kCompensated) == 0;
 }
 
+std::string FeedJoin::flags_text(std::uint32_t flags) const {
+  std::string out;
+  for (const auto& [flag, name] : {std::pair{kMedia, "media"}, std::pair{kDescription, "description"},
+                                   std::pair{kPublished, "published"}, std::pair{kCompensated, "compensated"}}) {
+    if ((flags & flag) != 0) out += (out.empty() ? "" : "+") + std::string(name);
+  }
+  return out.empty() ? "none" : out;
+}
+
 bool ViewCopy::visible(const ViewEntry& entry) const {
   // An odd service version is an action, an even one its compensation (events.h).
   for (const auto& [service, version] : entry.applied) {

@@ -50,6 +50,8 @@ class Projection {
   /// Applies `e` to `entry` unless idempotence rejects it. Returns whether it was applied.
   bool apply(ViewEntry& entry, const DomainEvent& e, std::uint64_t global_version) const;
   virtual bool visible(const ViewEntry& entry) const = 0;
+  /// `flags` as a person reads them (the number by default).
+  virtual std::string flags_text(std::uint32_t flags) const { return std::to_string(flags); }
 
  protected:
   virtual void fold(ViewEntry& entry, const DomainEvent& e) const = 0;
@@ -64,6 +66,8 @@ class FeedJoin : public Projection {
  public:
   using Projection::Projection;
   bool visible(const ViewEntry& entry) const override;
+  /// "media+description+published", "compensated", "none".
+  std::string flags_text(std::uint32_t flags) const override;
 
  protected:
   void fold(ViewEntry& entry, const DomainEvent& e) const override;

@@ -1,5 +1,6 @@
 #include "core/cqrs/readers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -110,7 +111,107 @@ void ReaderWorkload::begin(check::SessionId session, std::uint64_t aggregate) {
   }
   const std::uint64_t id = next_id_++;
   reads_.emplace(id, read);
+  if (!gateways_.empty()) return begin_over_network(id, region);
   simulator_.schedule_after(read.one_way, kind_arrive_, &ReaderWorkload::on_arrive, this, id);
+}
+
+void ReaderWorkload::set_gateways(std::map<std::string, net::Node*> gateways) {
+  gateways_ = std::move(gateways);
+  if (gateways_.empty()) return;
+  held_by_token_.assign(replicas_.size(), {});
+  if (config_.api_composition) {
+    for (net::Node* owner : owners_) {
+      owner->on(kRead, [this](net::Node& node, const net::Message& m) { serve_owner(node, m); });
+    }
+    return;
+  }
+  for (std::uint32_t r = 0; r < replicas_.size(); ++r) {
+    replicas_[r]->node().on(kRead, [this, r](net::Node&, const net::Message& m) { serve(r, m); });
+  }
+}
+
+void ReaderWorkload::begin_over_network(std::uint64_t id, const std::string& region) {
+  const auto it = gateways_.find(region);
+  if (it == gateways_.end()) throw std::logic_error("readers: no gateway for region '" + region + "'");
+  Read& read = reads_.at(id);
+  net::Payload payload;
+  payload.words[0] = read.aggregate;
+  payload.words[1] = read.token_aggregate;
+  payload.words[2] = read.token_version;
+  read.seen = UINT64_MAX;  // lowered by the answers; a composition sees the least of its parts
+  if (read.replica == replicas_.size()) {
+    read.calls_left = owners_.size();
+    for (const net::Node* owner : owners_) it->second->spawn(call(id, *it->second, owner->id(), payload));
+    return;
+  }
+  read.calls_left = 1;
+  it->second->spawn(call(id, *it->second, replicas_[read.replica]->node().id(), payload));
+}
+
+sim::Task<void> ReaderWorkload::call(std::uint64_t id, net::Node& gateway, net::NodeId to,
+                                     net::Payload payload) {
+  const net::CallResult r = co_await gateway.call(to, kRead, payload, config_.timeout);
+  Read& read = reads_.at(id);
+  if (r.status != net::CallStatus::kReply || r.reply.payload.words[1] != 0) {
+    read.failed = true;
+  } else {
+    read.seen = std::min(read.seen, r.reply.payload.words[0]);
+  }
+  if (--read.calls_left == 0) finish(id, read.failed);
+}
+
+void ReaderWorkload::serve_owner(net::Node& owner, const net::Message& request) {
+  const ViewEntry* e = recorder_.write_entry(request.payload.words[0]);
+  net::Payload answer;
+  answer.words[0] = e != nullptr ? e->global_version : 0;
+  owner.reply(request, answer);
+}
+
+void ReaderWorkload::serve(std::uint32_t replica, const net::Message& request) {
+  const std::uint64_t token_aggregate = request.payload.words[1];
+  const std::uint64_t token_version = request.payload.words[2];
+  if (token_version > 0 && token_progress(replica, token_aggregate) < token_version) {
+    const std::uint64_t held = next_held_++;
+    Held& h = held_.emplace(held, Held{replica, replicas_[replica]->node().incarnation(), request,
+                                       token_version}).first->second;
+    held_by_token_[replica].emplace(token_aggregate, held);
+    h.timeout = simulator_.schedule_after(config_.ryw_timeout, kind_timeout_,
+                                          &ReaderWorkload::on_held_timeout, this, held);
+    return;
+  }
+  const ViewEntry* e = replicas_[replica]->entry(config_.projection, request.payload.words[0]);
+  net::Payload answer;
+  answer.words[0] = e != nullptr ? e->global_version : 0;
+  replicas_[replica]->node().reply(request, answer);
+}
+
+// Answers a held read (the replica applied its token, or the wait expired) unless the replica
+// crashed meanwhile: then the gateway's call times out.
+void ReaderWorkload::answer_held(std::uint64_t held, bool expired) {
+  const auto it = held_.find(held);
+  const Held h = it->second;
+  held_.erase(it);
+  auto& by_token = held_by_token_[h.replica];
+  auto [at, end] = by_token.equal_range(h.request.payload.words[1]);
+  for (; at != end; ++at) {
+    if (at->second == held) {
+      by_token.erase(at);
+      break;
+    }
+  }
+  net::Node& node = replicas_[h.replica]->node();
+  if (!node.is_up() || node.incarnation() != h.incarnation) return;
+  if (!expired) {
+    serve(h.replica, h.request);
+    return;
+  }
+  net::Payload answer;
+  answer.words[1] = 1;
+  node.reply(h.request, answer);
+}
+
+void ReaderWorkload::on_held_timeout(void* self, std::uint64_t held) {
+  static_cast<ReaderWorkload*>(self)->answer_held(held, true);
 }
 
 void ReaderWorkload::on_arrive(void* self, std::uint64_t id) { static_cast<ReaderWorkload*>(self)->arrive(id); }
@@ -149,6 +250,18 @@ void ReaderWorkload::answer_at_replica(std::uint64_t id) {
 }
 
 void ReaderWorkload::on_applied(std::uint32_t replica, std::uint64_t aggregate) {
+  if (!gateways_.empty()) {
+    std::vector<std::uint64_t> ready;
+    auto [it, end] = held_by_token_[replica].equal_range(aggregate);
+    for (; it != end; ++it) {
+      if (token_progress(replica, aggregate) >= held_.at(it->second).token_version) ready.push_back(it->second);
+    }
+    for (const std::uint64_t held : ready) {
+      simulator_.cancel(held_.at(held).timeout);
+      answer_held(held, false);
+    }
+    return;
+  }
   auto& waiting = waiting_[replica];
   auto [it, end] = waiting.equal_range(aggregate);
   while (it != end) {

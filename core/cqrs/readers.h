@@ -19,8 +19,17 @@
 // state shows the upload or hides it (not yet published): a hidden entry at version 2 is an
 // up-to-date answer "not in the feed" for version 2 (ReadHistory: the highest version applied;
 // 0 when the view has no entry).
-// Timing: session <-> replica (or service) one-way latency by region; a read answered by a
-// replica that is down times out, and so does an answer that comes later than `timeout`. Units: virtual time is integer nanoseconds.
+// Timing, without gateways: session <-> replica (or service) one-way latency by region, outside
+// the network; a read answered by a replica that is down times out, and so does an answer that
+// comes later than `timeout`. Partitions, message loss and link faults do not touch such reads.
+// With gateways (set_gateways): the sessions of a region read through that region's gateway
+// node, and a read is a network call (kRead, events.h) to the replica, or one call to each
+// owning service for API composition, with `timeout` as the call timeout. Latency, jitter, loss,
+// duplication and partitions then apply to reads like to every other message: a read that
+// cannot reach its replica, or whose answer is lost, times out. The replica (service) answers
+// in its handler; a read-your-writes wait is held at the replica and answered after the apply,
+// or with "expired" after `ryw_timeout`.
+// Units: virtual time is integer nanoseconds.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +73,10 @@ class ReaderWorkload {
   ReaderWorkload(const ReaderWorkload&) = delete;
   ReaderWorkload& operator=(const ReaderWorkload&) = delete;
 
+  /// Makes reads network calls from the gateway of each session's region (see above).
+  /// REQUIRES: before start(); a gateway for every region of the config; the gateways and the
+  /// replica (or owner) nodes outlive the workload. Registers kRead handlers on those nodes.
+  void set_gateways(std::map<std::string, net::Node*> gateways);
   void start();
   std::uint64_t issued() const { return issued_; }
   std::size_t in_flight() const { return reads_.size(); }
@@ -79,7 +92,23 @@ class ReaderWorkload {
     std::uint64_t token_version = 0;
     std::uint64_t seen = 0;
     sim::TimerId timeout{};
+    std::size_t calls_left = 0;  // over the network: calls not yet answered
+    bool failed = false;         // over the network: a call timed out or its token expired
   };
+  // A read-your-writes read held at a replica until its token is applied (over the network).
+  struct Held {
+    std::uint32_t replica;
+    std::uint32_t incarnation;
+    net::Message request;
+    std::uint64_t token_version;
+    sim::TimerId timeout{};
+  };
+  void begin_over_network(std::uint64_t id, const std::string& region);
+  sim::Task<void> call(std::uint64_t id, net::Node& gateway, net::NodeId to, net::Payload payload);
+  void serve(std::uint32_t replica, const net::Message& request);
+  void serve_owner(net::Node& owner, const net::Message& request);
+  void answer_held(std::uint64_t held, bool expired);
+  static void on_held_timeout(void* self, std::uint64_t held);
   void on_commit(std::uint64_t aggregate, std::uint64_t version, check::SessionId writer, bool visible);
   void begin(check::SessionId session, std::uint64_t aggregate);
   void arrive(std::uint64_t id);
@@ -110,6 +139,10 @@ class ReaderWorkload {
   std::map<check::SessionId, std::pair<std::uint64_t, std::uint64_t>> tokens_;  // last write
   std::map<std::uint64_t, Read> reads_;
   std::vector<std::multimap<std::uint64_t, std::uint64_t>> waiting_;  // [replica] aggregate -> read
+  std::map<std::string, net::Node*> gateways_;  // region -> gateway; empty: reads off-network
+  std::map<std::uint64_t, Held> held_;
+  std::vector<std::multimap<std::uint64_t, std::uint64_t>> held_by_token_;  // [replica] aggregate -> held
+  std::uint64_t next_held_ = 1;
   std::uint64_t next_id_ = 1;
   std::uint64_t issued_ = 0;
 };

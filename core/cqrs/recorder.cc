@@ -13,7 +13,6 @@ ReadRecorder::ReadRecorder(sim::Simulator& simulator, const Projection& read_pro
 }
 
 void ReadRecorder::written(const DomainEvent& event) {
-  if (!projection_.accepts(event)) return;
   pending_.emplace(EventId{event.aggregate, event.step, event.compensation}, event);
 }
 
@@ -26,9 +25,11 @@ check::SessionId ReadRecorder::writer_of(std::uint64_t aggregate) const {
 void ReadRecorder::committed(std::uint64_t saga_id, std::uint32_t step, bool compensation, sim::Time at) {
   const EventId id{saga_id, step, compensation};
   const auto it = pending_.find(id);
-  if (it == pending_.end()) return;  // not an event of the read projection
+  if (it == pending_.end()) return;  // no outbox row: an action that did not succeed
   const DomainEvent event = it->second;
   pending_.erase(it);
+  if (committed_ids_.insert(id).second) committed_events_.push_back(event);
+  if (!projection_.accepts(event)) return;
   // A re-executed request (barrier off) writes the same event again: it keeps its number.
   if (versions_.count(id) > 0) return;
   const std::uint64_t version = ++last_version_[saga_id];
@@ -54,6 +55,8 @@ std::uint64_t ReadRecorder::global_version(const DomainEvent& e) {
 
 void ReadRecorder::applied(std::uint32_t replica, std::size_t projection, const DomainEvent& e,
                            const ViewEntry&) {
+  view_applies_.push_back({replica, static_cast<std::uint32_t>(projection), e.aggregate, e.service,
+                           e.version(), simulator_.now()});
   if (projection != projection_index_) return;
   history_.applies.push_back({replica, e.aggregate, global_version(e), simulator_.now()});
 }

@@ -14,6 +14,10 @@
 // It also folds the read projection over the committed events in commit order: the "write side"
 // entry of each aggregate, i.e. what an up-to-date replica would hold. API composition reads it,
 // and readers learn from it when an upload became visible.
+//
+// For the view checks (core/check/view_checks.h) it keeps, for every projection, every apply
+// by every replica (event id and source version), and every committed event of every service
+// in commit order (each event id once), from which the expected views are recomputed.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "core/check/read_history.h"
+#include "core/check/view_checks.h"
 #include "core/cqrs/outbox.h"
 #include "core/cqrs/projection.h"
 #include "core/cqrs/replica.h"
@@ -58,6 +63,10 @@ class ReadRecorder : public OutboxObserver, public ApplyObserver {
   const ViewEntry* write_entry(std::uint64_t aggregate) const;
   const Projection& projection() const { return projection_; }
   const check::ReadHistory& history() const { return history_; }
+  /// Every event applied by every replica to every projection (names left empty).
+  const std::vector<check::ViewApply>& view_applies() const { return view_applies_; }
+  /// Every committed event of every service, in commit order, each event id once.
+  const std::vector<DomainEvent>& committed_events() const { return committed_events_; }
   /// Marks versions of rolled-back sagas and sets the end time; returns the history.
   const check::ReadHistory& finish(sim::Time end);
 
@@ -67,7 +76,10 @@ class ReadRecorder : public OutboxObserver, public ApplyObserver {
   const Projection& projection_;
   std::size_t projection_index_;
   std::uint64_t sessions_;
-  std::map<EventId, DomainEvent> pending_;
+  std::map<EventId, DomainEvent> pending_;  // written, not yet committed (every service)
+  std::set<EventId> committed_ids_;
+  std::vector<DomainEvent> committed_events_;
+  std::vector<check::ViewApply> view_applies_;
   std::map<EventId, std::uint64_t> versions_;
   std::map<std::uint64_t, std::uint64_t> last_version_;  // aggregate -> versions so far
   std::map<std::uint64_t, ViewEntry> write_side_;

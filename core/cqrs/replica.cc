@@ -49,6 +49,11 @@ const ViewEntry* ViewReplica::entry(std::size_t projection, std::uint64_t aggreg
   return it == view.end() ? nullptr : &it->second;
 }
 
+const std::map<std::uint64_t, ViewEntry>& ViewReplica::view(std::size_t projection) {
+  ensure_current();
+  return entries_.at(projection);
+}
+
 std::uint64_t ViewReplica::next_offset(std::uint32_t partition) {
   ensure_current();
   return next_.at(partition);

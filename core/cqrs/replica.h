@@ -64,6 +64,8 @@ class ViewReplica {
   net::Node& node() const { return node_; }
   /// The readable entry of an aggregate, or nullptr. REQUIRES: the node is up.
   const ViewEntry* entry(std::size_t projection, std::uint64_t aggregate);
+  /// Every readable entry of a projection, by aggregate. REQUIRES: the node is up.
+  const std::map<std::uint64_t, ViewEntry>& view(std::size_t projection);
   /// Next offset the replica accepts in `partition` (kUnknown before it subscribed).
   std::uint64_t next_offset(std::uint32_t partition);
   /// Accepted events not yet applied.

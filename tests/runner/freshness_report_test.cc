@@ -87,3 +87,38 @@ TEST(FreshnessReport, TimeSeriesPerReplicaAndForReads) {
 
 }  // namespace
 }  // namespace txsim::runner
+
+namespace txsim::runner {
+namespace {
+
+// A history where every replica holds the last version: the version-based convergence check
+// passes, so a failing row check must be what the report shows at quiescence, and only then.
+check::ReadHistory converged_history() {
+  check::ReadHistory h;
+  h.replica_names = {"R"};
+  h.commits = {{7, 1, at_ms(10), 0, false}};
+  h.applies = {{0, 7, 1, at_ms(12)}};
+  h.end = at_ms(20);
+  return h;
+}
+
+TEST(FreshnessReport, RowConvergenceReplacesTheVersionCheckAtQuiescence) {
+  check::CheckResult rows{"convergence", 0, {}, "rows"};
+  rows.add({"replica R, view feed", "missing row of aggregate 8", at_ms(20)});
+  report::Report quiet;
+  const auto at_rest = add_freshness_report(converged_history(), true, sim::milliseconds(5), quiet, &rows);
+  const auto& c = at_rest.back();
+  ASSERT_EQ(c.name, "convergence");
+  EXPECT_EQ(c.violations, 1u);
+  EXPECT_EQ(c.summary, "rows");
+  EXPECT_FALSE(quiet.freshness().converged());
+  EXPECT_DOUBLE_EQ(quiet.freshness().convergence_lag_ms(), -1.0);
+  // Before quiescence the row comparison is not used: events may still be in flight.
+  report::Report busy;
+  const auto in_flight = add_freshness_report(converged_history(), false, sim::milliseconds(5), busy, &rows);
+  EXPECT_TRUE(in_flight.back().passed());
+  EXPECT_TRUE(busy.freshness().converged());
+}
+
+}  // namespace
+}  // namespace txsim::runner
