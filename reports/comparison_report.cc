@@ -42,6 +42,7 @@ const std::vector<Row>& rows() {
       {"latency max", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.latency_ms().max(); }, 2},
       {"lock hold p50", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().p50(); }, 2},
       {"lock hold p99", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().p99(); }, 2},
+      {"lock hold max", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().max(); }, 2},
       {"blocked or in doubt, summed", "participant-ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_total(); }, 0},
       {"blocked or in doubt per txn", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_per_txn(); }, 2},
       {"in doubt, summed", "participant-ms", [](const ProtocolFigures& p) -> const Estimate& { return p.in_doubt_ms_total(); }, 0},

@@ -20,7 +20,7 @@ std::string known_list() {
 // Every figure of one protocol over the seeds, in ProtocolFigures order.
 struct Samples {
   std::vector<double> throughput, committed, aborted, compensated, latency_p50, latency_p99,
-      latency_max, lock_p50, lock_p99, blocked, availability, messages, writes, atomicity, dirty,
+      latency_max, lock_p50, lock_p99, lock_max, blocked, availability, messages, writes, atomicity, dirty,
       started, unfinished, rejected, forced, blocked_per_txn, in_doubt, exposed;
   void add(const report::TransactionsReport& t) {
     throughput.push_back(t.throughput_per_s());
@@ -32,6 +32,7 @@ struct Samples {
     latency_max.push_back(t.latency_ms().max());
     lock_p50.push_back(t.lock_hold_ms().p50());
     lock_p99.push_back(t.lock_hold_ms().p99());
+    lock_max.push_back(t.lock_hold_ms().max());
     blocked.push_back(t.blocked_ms_total());
     availability.push_back(t.availability());
     messages.push_back(t.messages_per_txn());
@@ -56,6 +57,7 @@ struct Samples {
     *p.mutable_latency_ms()->mutable_max() = estimate(latency_max, kNonNegative);
     *p.mutable_lock_hold_ms()->mutable_p50() = estimate(lock_p50, kNonNegative);
     *p.mutable_lock_hold_ms()->mutable_p99() = estimate(lock_p99, kNonNegative);
+    *p.mutable_lock_hold_ms()->mutable_max() = estimate(lock_max, kNonNegative);
     *p.mutable_blocked_ms_total() = estimate(blocked, kNonNegative);
     *p.mutable_availability() = estimate(availability, kFraction);
     *p.mutable_messages_per_txn() = estimate(messages, kNonNegative);
@@ -115,14 +117,17 @@ std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::Pro
   std::vector<std::string> in_doubt;
   for (const auto& p : ps) {
     if (p.in_doubt_ms_total().mean() > 0) {
-      in_doubt.push_back(p.name() + " " + format("%.0f", p.in_doubt_ms_total().mean()) + " participant-ms");
+      in_doubt.push_back(p.name() + " " + format("%.0f", p.in_doubt_ms_total().mean()) +
+                         " participant-ms in doubt, the longest lock held " +
+                         format("%.0f", p.lock_hold_ms().max().mean()) + " ms");
     }
   }
   if (!in_doubt.empty()) {
     v += "What the protocols differ in is what a fault does to the transactions already under way: "
          "after a yes vote a 2PC participant is in doubt and keeps its locks until it learns the "
-         "decision (" + join_names(in_doubt) + " in doubt), while a saga participant holds nothing "
-         "between steps and its orchestrator finishes the saga from its log. ";
+         "decision, across the whole outage when the coordinator is down (" + join_names(in_doubt) +
+         "), so its keys are unavailable to every other transaction meanwhile; a saga participant "
+         "holds nothing between steps and the orchestrator finishes the saga from its log. ";
   }
   return v;
 }
