@@ -47,6 +47,7 @@ const std::vector<Row>& rows() {
       {"blocked or in doubt per txn", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_per_txn(); }, 2},
       {"in doubt, summed", "participant-ms", [](const ProtocolFigures& p) -> const Estimate& { return p.in_doubt_ms_total(); }, 0},
       {"exposed to faults", "", [](const ProtocolFigures& p) -> const Estimate& { return p.fault_exposed(); }, 0},
+      {"exposed, finished in time", "", [](const ProtocolFigures& p) -> const Estimate& { return p.fault_on_time(); }, 0},
       {"availability", "on time / exposed", [](const ProtocolFigures& p) -> const Estimate& { return p.availability(); }, 4},
       {"messages/txn", "", [](const ProtocolFigures& p) -> const Estimate& { return p.messages_per_txn(); }, 2},
       {"storage writes/txn", "", [](const ProtocolFigures& p) -> const Estimate& { return p.storage_writes_per_txn(); }, 2},

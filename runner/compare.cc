@@ -1,6 +1,7 @@
 #include "runner/compare.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -21,7 +22,7 @@ std::string known_list() {
 struct Samples {
   std::vector<double> throughput, committed, aborted, compensated, latency_p50, latency_p99,
       latency_max, lock_p50, lock_p99, lock_max, blocked, availability, messages, writes, atomicity, dirty,
-      started, unfinished, rejected, forced, blocked_per_txn, in_doubt, exposed;
+      started, unfinished, rejected, forced, blocked_per_txn, in_doubt, exposed, on_time;
   void add(const report::TransactionsReport& t) {
     throughput.push_back(t.throughput_per_s());
     committed.push_back(static_cast<double>(t.committed()));
@@ -46,6 +47,8 @@ struct Samples {
     blocked_per_txn.push_back(t.blocked_ms_per_txn());
     in_doubt.push_back(t.in_doubt_ms_total());
     exposed.push_back(static_cast<double>(t.fault_exposed()));
+    // availability = on time / exposed exactly, so the count comes back whole.
+    on_time.push_back(std::round(t.availability() * static_cast<double>(t.fault_exposed())));
   }
   void fill(report::ProtocolFigures& p) const {
     *p.mutable_throughput_per_s() = estimate(throughput, kNonNegative);
@@ -71,6 +74,7 @@ struct Samples {
     *p.mutable_blocked_ms_per_txn() = estimate(blocked_per_txn, kNonNegative);
     *p.mutable_in_doubt_ms_total() = estimate(in_doubt, kNonNegative);
     *p.mutable_fault_exposed() = estimate(exposed, kNonNegative);
+    *p.mutable_fault_on_time() = estimate(on_time, kNonNegative);
   }
 };
 
@@ -111,7 +115,14 @@ std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::Pro
   }
   if (!refusing.empty()) {
     v += "; the rest were mostly attempts refused while the orchestrator's or coordinator's node was "
-         "down (" + join_names(refusing) + "), which no protocol can finish";
+         "down (" + join_names(refusing) + "), which no protocol can finish. Of the transactions "
+         "that were under way or begun during a fault, ";
+    for (int i = 0; i < ps.size(); ++i) {
+      const double under_way = std::max(0.0, ps[i].fault_exposed().mean() - ps[i].rejected().mean());
+      v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
+           format("%.1f", ps[i].fault_on_time().mean()) + " of " + format("%.1f", under_way);
+    }
+    v += " in time";
   }
   v += ". ";
   std::vector<std::string> in_doubt;

@@ -140,6 +140,53 @@ TEST(Compare, AggregatesEverySeedPerProtocol) {
   EXPECT_NE(r.verdict().find("No protocol violated atomicity"), std::string::npos);
 }
 
+// A run under a coordinator crash, by hand: 100 attempts refused during the outage (both
+// protocols), 4 transactions under way when it began; the saga finishes all 4 in time, 2PC 3
+// (the fourth's participants are still in doubt past the deadline). Availability: 4 / 104 and
+// 3 / 104.
+report::Report crash_run(const scenario::LoadedScenario& l, std::uint64_t) {
+  report::Report r;
+  const bool twopc = l.scenario.protocol().has_two_phase_commit();
+  auto* t = r.mutable_transactions();
+  t->set_protocol(twopc ? "2pc" : "saga-orchestration");
+  t->set_started(1000);
+  t->set_committed(1000);
+  t->set_rejected(100);
+  t->set_fault_exposed(104);
+  t->set_availability((twopc ? 3.0 : 4.0) / 104.0);
+  t->set_in_doubt_ms_total(twopc ? 6000 : 0);
+  t->set_blocked_ms_total(twopc ? 8000 : 0);
+  t->set_blocked_ms_per_txn(twopc ? 8 : 0);
+  t->mutable_lock_hold_ms()->set_max(twopc ? 2100 : 0);
+  r.set_passed(true);
+  return r;
+}
+
+TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
+  CompareOptions options;
+  options.protocols = {"saga", "2pc"};
+  options.seeds = 2;
+  options.run = crash_run;
+  const auto r = compare(load("scenarios/compare/upload-coordinator-crash.textproto"), options);
+  EXPECT_DOUBLE_EQ(r.protocols(1).fault_on_time().mean(), 3);
+  EXPECT_NE(r.verdict().find("saga finished 3.8 % of 104, 2pc finished 2.9 % of 104 within their "
+                             "deadline; the rest were mostly attempts refused while the "
+                             "orchestrator's or coordinator's node was down (saga 100 and 2pc 100)"),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("Of the transactions that were under way or begun during a fault, "
+                             "saga finished 4.0 of 4.0, 2pc finished 3.0 of 4.0 in time."),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("(2pc 6000 participant-ms in doubt, the longest lock held 2100 ms)"),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("2pc kept participants blocked or in doubt for 8000 participant-ms in "
+                             "total (8.0 ms per transaction, 6000 participant-ms of it in doubt)"),
+            std::string::npos)
+      << r.verdict();
+}
+
 TEST(Compare, RejectsBadOptionsBeforeRunning) {
   const auto loaded = load("scenarios/compare/upload.textproto");
   int runs = 0;
