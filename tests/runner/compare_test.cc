@@ -380,5 +380,23 @@ TEST(W3Scenarios, TwoPhaseCommitConservesTheTotalBalance) {
   EXPECT_EQ(partitioned.logged, partitioned.report.transactions().committed());
 }
 
+// Throughput is committed / the arrival window, and both protocols see the same arrivals (same
+// seed, same streams) -- refused ones included -- so committed / throughput, the window, is the
+// same for both, also when they commit different numbers (W3c: 2PC aborts in the partitions)
+// and when some attempts are refused (W3b).
+TEST(W3Scenarios, BothProtocolsMeasureThroughputOverTheSameWindow) {
+  for (const char* file : {"scenarios/compare/upload-partition.textproto",
+                           "scenarios/compare/upload-coordinator-crash.textproto"}) {
+    const auto saga = run_w3(file).report.transactions();
+    const auto twopc = run_w3(file, "2pc").report.transactions();
+    ASSERT_GT(saga.throughput_per_s(), 0) << file;
+    ASSERT_GT(twopc.throughput_per_s(), 0) << file;
+    const double saga_window = static_cast<double>(saga.committed()) / saga.throughput_per_s();
+    const double twopc_window = static_cast<double>(twopc.committed()) / twopc.throughput_per_s();
+    EXPECT_NEAR(saga_window, twopc_window, 1e-9 * saga_window) << file;
+    EXPECT_EQ(saga.started() + saga.rejected(), twopc.started() + twopc.rejected()) << file;
+  }
+}
+
 }  // namespace
 }  // namespace txsim::runner
