@@ -136,9 +136,10 @@ std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::Pro
   if (!in_doubt.empty()) {
     v += "What the protocols differ in is what a fault does to the transactions already under way: "
          "after a yes vote a 2PC participant is in doubt and keeps its locks until it learns the "
-         "decision, across the whole outage when the coordinator is down (" + join_names(in_doubt) +
-         "), so its keys are unavailable to every other transaction meanwhile; a saga participant "
-         "holds nothing between steps and the orchestrator finishes the saga from its log. ";
+         "decision, for as long as a crashed coordinator or a partition keeps it away (" +
+         join_names(in_doubt) + "), and its keys are unavailable to every other transaction "
+         "meanwhile; a saga participant holds nothing between steps and the orchestrator finishes "
+         "the saga from its log. ";
   }
   return v;
 }
