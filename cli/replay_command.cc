@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
 #include "core/txn/saga/instance_timeline.h"
+#include "core/txn/twopc/transaction_path.h"
 #include "plugins/registry.h"
 #include "reports/report_writers.h"
 #include "runner/run_scenario.h"
@@ -20,7 +21,8 @@ int replay_command(const std::vector<std::string>& args) {
       "Runs the run a report describes again — its scenario file, seed and --set overrides — and\n"
       "compares the trace hash with the report's. With --saga ID it also prints that saga instance's\n"
       "path: each step's requests, outcomes and simulated times (ids appear in the checks'\n"
-      "violations). Exit codes: 0 identical (and the checks have the report's verdict), 1 the run\n"
+      "violations); under two-phase commit, the transaction's prepare, vote, decision and\n"
+      "acknowledgement times per participant. Exit codes: 0 identical (and the checks have the report's verdict), 1 the run\n"
       "differs, 2 usage, report or scenario error (or no saga with that id).\n\noptions",
       100, 50);
   std::string format = "text";
@@ -55,11 +57,19 @@ int replay_command(const std::vector<std::string>& args) {
       parsed->options.count("saga") ? std::optional(parsed->options["saga"].as<std::uint64_t>())
                                     : std::nullopt;
   if (saga_id && loaded.scenario.protocol().has_two_phase_commit()) {
-    std::cerr << "txsim replay: " << loaded.file << " runs two-phase commit; --saga shows the "
-              << "path of a saga instance (saga orchestration)\n";
-    return kExitUsage;
-  }
-  if (saga_id) {
+    // Under two-phase commit the workload's saga id is the transaction id.
+    run_options.twopc_history = [&](const twopc::TwoPhaseHistory& history,
+                                    const std::vector<std::string>& route_names,
+                                    const std::vector<std::vector<std::string>>& part_names) {
+      const auto record = history.txns().find(*saga_id);
+      if (record == history.txns().end()) return;
+      const auto route = record->second.route;
+      const auto& names = part_names.at(route);
+      if (const auto path = twopc::transaction_path(history, *saga_id, static_cast<std::uint32_t>(names.size()))) {
+        instance_text = twopc::to_text(*path, route_names.at(route), names);
+      }
+    };
+  } else if (saga_id) {
     run_options.saga_history = [&](const saga::SagaHistory& history) {
       if (const auto timeline = saga::instance_timeline(history, *saga_id)) {
         instance_text = saga::to_text(*timeline);
@@ -69,8 +79,9 @@ int replay_command(const std::vector<std::string>& args) {
   const report::Report replayed = runner::run_scenario(loaded, run_options);
   std::cout << (format == "json" ? reports::to_json(replayed) : reports::to_text_summary(replayed));
   if (saga_id && !instance_text) {
-    std::cerr << "txsim replay: the run has no accepted saga with id " << *saga_id
-              << " (ids start at 1; rejected sagas have no path)\n";
+    std::cerr << "txsim replay: the run has no accepted "
+              << (loaded.scenario.protocol().has_two_phase_commit() ? "transaction" : "saga")
+              << " with id " << *saga_id << " (ids start at 1; rejected ones have no path)\n";
     return kExitUsage;
   }
   // JSON on stdout must stay one document: the path goes to stderr then.

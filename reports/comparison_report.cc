@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -40,8 +42,13 @@ const std::vector<Row>& rows() {
       {"latency max", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.latency_ms().max(); }, 2},
       {"lock hold p50", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().p50(); }, 2},
       {"lock hold p99", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().p99(); }, 2},
-      {"blocked total", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_total(); }, 0},
-      {"availability", "", [](const ProtocolFigures& p) -> const Estimate& { return p.availability(); }, 4},
+      {"lock hold max", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.lock_hold_ms().max(); }, 2},
+      {"blocked or in doubt, summed", "participant-ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_total(); }, 0},
+      {"blocked or in doubt per txn", "ms", [](const ProtocolFigures& p) -> const Estimate& { return p.blocked_ms_per_txn(); }, 2},
+      {"in doubt, summed", "participant-ms", [](const ProtocolFigures& p) -> const Estimate& { return p.in_doubt_ms_total(); }, 0},
+      {"exposed to faults", "", [](const ProtocolFigures& p) -> const Estimate& { return p.fault_exposed(); }, 0},
+      {"exposed, finished in time", "", [](const ProtocolFigures& p) -> const Estimate& { return p.fault_on_time(); }, 0},
+      {"availability", "on time / exposed", [](const ProtocolFigures& p) -> const Estimate& { return p.availability(); }, 4},
       {"messages/txn", "", [](const ProtocolFigures& p) -> const Estimate& { return p.messages_per_txn(); }, 2},
       {"storage writes/txn", "", [](const ProtocolFigures& p) -> const Estimate& { return p.storage_writes_per_txn(); }, 2},
       {"forced writes/txn", "", [](const ProtocolFigures& p) -> const Estimate& { return p.forced_writes_per_txn(); }, 2},
@@ -63,10 +70,16 @@ std::string number(double value) {
   return buffer;
 }
 
+// "mean ± half-width", or "mean [low, high]" when the interval was clamped to the figure's
+// range (runner/confidence.h) and is no longer symmetric.
 std::string cell(const Estimate& e, int decimals) {
   std::string s = fixed(e.mean(), decimals);
-  if (e.n() > 1) s += " ± " + fixed((e.ci95_high() - e.ci95_low()) / 2, decimals);
-  return s;
+  if (e.n() <= 1) return s;
+  const double below = e.mean() - e.ci95_low(), above = e.ci95_high() - e.mean();
+  if (std::abs(below - above) > 1e-9 * std::max(1.0, std::abs(e.mean()))) {
+    return s + " [" + fixed(e.ci95_low(), decimals) + ", " + fixed(e.ci95_high(), decimals) + "]";
+  }
+  return s + " ± " + fixed(above, decimals);
 }
 
 std::string label_with_unit(const Row& row) {

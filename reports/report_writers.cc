@@ -117,11 +117,15 @@ std::string to_text_summary(const report::Report& r) {
     out += "  committed latency: mean " + format("%.2f ms", t.latency_ms().mean()) + ", p99 " +
            format("%.2f ms", t.latency_ms().p99()) + "; lock hold p99 " +
            format("%.2f ms", t.lock_hold_ms().p99()) + ", max " +
-           format("%.2f ms", t.lock_hold_ms().max()) + "; blocked or in doubt " +
-           format("%.1f s", t.blocked_ms_total() / 1e3) + " in total\n";
+           format("%.2f ms", t.lock_hold_ms().max()) + "\n";
+    out += "  blocked or in doubt: " + format("%.0f participant-ms", t.blocked_ms_total()) +
+           " summed over participants (" + format("%.2f ms", t.blocked_ms_per_txn()) +
+           " per transaction; " + format("%.0f participant-ms", t.in_doubt_ms_total()) +
+           " in doubt)\n";
     out += "  per transaction: " + format("%.2f", t.messages_per_txn()) + " messages, " +
            format("%.2f", t.forced_writes_per_txn()) + " forced writes; availability " +
-           format("%.3f", t.availability()) + "\n";
+           format("%.3f", t.availability()) + " (on time of " + std::to_string(t.fault_exposed()) +
+           " exposed to faults)\n";
   }
   // The freshness lines take the room of two checks, so the summary still fits one screen.
   if (r.has_freshness()) out += freshness_summary(r.freshness());

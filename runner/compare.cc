@@ -1,6 +1,7 @@
 #include "runner/compare.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -20,8 +21,8 @@ std::string known_list() {
 // Every figure of one protocol over the seeds, in ProtocolFigures order.
 struct Samples {
   std::vector<double> throughput, committed, aborted, compensated, latency_p50, latency_p99,
-      latency_max, lock_p50, lock_p99, blocked, availability, messages, writes, atomicity, dirty,
-      started, unfinished, rejected, forced;
+      latency_max, lock_p50, lock_p99, lock_max, blocked, availability, messages, writes, atomicity, dirty,
+      started, unfinished, rejected, forced, blocked_per_txn, in_doubt, exposed, on_time;
   void add(const report::TransactionsReport& t) {
     throughput.push_back(t.throughput_per_s());
     committed.push_back(static_cast<double>(t.committed()));
@@ -32,6 +33,7 @@ struct Samples {
     latency_max.push_back(t.latency_ms().max());
     lock_p50.push_back(t.lock_hold_ms().p50());
     lock_p99.push_back(t.lock_hold_ms().p99());
+    lock_max.push_back(t.lock_hold_ms().max());
     blocked.push_back(t.blocked_ms_total());
     availability.push_back(t.availability());
     messages.push_back(t.messages_per_txn());
@@ -42,27 +44,37 @@ struct Samples {
     unfinished.push_back(static_cast<double>(t.unfinished()));
     rejected.push_back(static_cast<double>(t.rejected()));
     forced.push_back(t.forced_writes_per_txn());
+    blocked_per_txn.push_back(t.blocked_ms_per_txn());
+    in_doubt.push_back(t.in_doubt_ms_total());
+    exposed.push_back(static_cast<double>(t.fault_exposed()));
+    // availability = on time / exposed exactly, so the count comes back whole.
+    on_time.push_back(std::round(t.availability() * static_cast<double>(t.fault_exposed())));
   }
   void fill(report::ProtocolFigures& p) const {
-    *p.mutable_throughput_per_s() = estimate(throughput);
-    *p.mutable_committed() = estimate(committed);
-    *p.mutable_aborted() = estimate(aborted);
-    *p.mutable_compensated() = estimate(compensated);
-    *p.mutable_latency_ms()->mutable_p50() = estimate(latency_p50);
-    *p.mutable_latency_ms()->mutable_p99() = estimate(latency_p99);
-    *p.mutable_latency_ms()->mutable_max() = estimate(latency_max);
-    *p.mutable_lock_hold_ms()->mutable_p50() = estimate(lock_p50);
-    *p.mutable_lock_hold_ms()->mutable_p99() = estimate(lock_p99);
-    *p.mutable_blocked_ms_total() = estimate(blocked);
-    *p.mutable_availability() = estimate(availability);
-    *p.mutable_messages_per_txn() = estimate(messages);
-    *p.mutable_storage_writes_per_txn() = estimate(writes);
-    *p.mutable_atomicity_violations() = estimate(atomicity);
-    *p.mutable_dirty_reads() = estimate(dirty);
-    *p.mutable_started() = estimate(started);
-    *p.mutable_unfinished() = estimate(unfinished);
-    *p.mutable_rejected() = estimate(rejected);
-    *p.mutable_forced_writes_per_txn() = estimate(forced);
+    *p.mutable_throughput_per_s() = estimate(throughput, kNonNegative);
+    *p.mutable_committed() = estimate(committed, kNonNegative);
+    *p.mutable_aborted() = estimate(aborted, kNonNegative);
+    *p.mutable_compensated() = estimate(compensated, kNonNegative);
+    *p.mutable_latency_ms()->mutable_p50() = estimate(latency_p50, kNonNegative);
+    *p.mutable_latency_ms()->mutable_p99() = estimate(latency_p99, kNonNegative);
+    *p.mutable_latency_ms()->mutable_max() = estimate(latency_max, kNonNegative);
+    *p.mutable_lock_hold_ms()->mutable_p50() = estimate(lock_p50, kNonNegative);
+    *p.mutable_lock_hold_ms()->mutable_p99() = estimate(lock_p99, kNonNegative);
+    *p.mutable_lock_hold_ms()->mutable_max() = estimate(lock_max, kNonNegative);
+    *p.mutable_blocked_ms_total() = estimate(blocked, kNonNegative);
+    *p.mutable_availability() = estimate(availability, kFraction);
+    *p.mutable_messages_per_txn() = estimate(messages, kNonNegative);
+    *p.mutable_storage_writes_per_txn() = estimate(writes, kNonNegative);
+    *p.mutable_atomicity_violations() = estimate(atomicity, kNonNegative);
+    *p.mutable_dirty_reads() = estimate(dirty, kNonNegative);
+    *p.mutable_started() = estimate(started, kNonNegative);
+    *p.mutable_unfinished() = estimate(unfinished, kNonNegative);
+    *p.mutable_rejected() = estimate(rejected, kNonNegative);
+    *p.mutable_forced_writes_per_txn() = estimate(forced, kNonNegative);
+    *p.mutable_blocked_ms_per_txn() = estimate(blocked_per_txn, kNonNegative);
+    *p.mutable_in_doubt_ms_total() = estimate(in_doubt, kNonNegative);
+    *p.mutable_fault_exposed() = estimate(exposed, kNonNegative);
+    *p.mutable_fault_on_time() = estimate(on_time, kNonNegative);
   }
 };
 
@@ -78,6 +90,58 @@ std::string join_names(const std::vector<std::string>& names) {
     out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   }
   return out;
+}
+
+// What the faults did: availability over the exposed transactions, split into refusals (the
+// same for protocols whose coordinator sits on the same node) and what each protocol made of
+// the transactions the faults caught, with the in-doubt time that tells 2PC from a saga.
+std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::ProtocolFigures>& ps) {
+  const bool faults = std::any_of(ps.begin(), ps.end(), [](const auto& p) {
+    return p.fault_exposed().mean() > 0 || p.rejected().mean() > 0;
+  });
+  if (!faults) return "";
+  std::string v = "Of the transactions exposed to a fault (attempted during one, or in flight when it began), ";
+  for (int i = 0; i < ps.size(); ++i) {
+    v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
+         format("%.1f", 100 * ps[i].availability().mean()) + " % of " +
+         format("%.0f", ps[i].fault_exposed().mean());
+  }
+  v += " within their deadline";
+  std::vector<std::string> refusing;
+  for (const auto& p : ps) {
+    if (p.rejected().mean() > 0) {
+      refusing.push_back(p.name() + " " + format("%.0f", p.rejected().mean()));
+    }
+  }
+  if (!refusing.empty()) {
+    v += "; the rest were mostly attempts refused while the orchestrator's or coordinator's node was "
+         "down (" + join_names(refusing) + "), which no protocol can finish. Of the transactions "
+         "that were under way or begun during a fault, ";
+    for (int i = 0; i < ps.size(); ++i) {
+      const double under_way = std::max(0.0, ps[i].fault_exposed().mean() - ps[i].rejected().mean());
+      v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
+           format("%.1f", ps[i].fault_on_time().mean()) + " of " + format("%.1f", under_way);
+    }
+    v += " in time";
+  }
+  v += ". ";
+  std::vector<std::string> in_doubt;
+  for (const auto& p : ps) {
+    if (p.in_doubt_ms_total().mean() > 0) {
+      in_doubt.push_back(p.name() + " " + format("%.0f", p.in_doubt_ms_total().mean()) +
+                         " participant-ms in doubt, the longest lock held " +
+                         format("%.0f", p.lock_hold_ms().max().mean()) + " ms");
+    }
+  }
+  if (!in_doubt.empty()) {
+    v += "What the protocols differ in is what a fault does to the transactions already under way: "
+         "after a yes vote a 2PC participant is in doubt and keeps its locks until it learns the "
+         "decision, for as long as a crashed coordinator or a partition keeps it away (" +
+         join_names(in_doubt) + "), and its keys are unavailable to every other transaction "
+         "meanwhile; a saga participant holds nothing between steps and the orchestrator finishes "
+         "the saga from its log. ";
+  }
+  return v;
 }
 
 }  // namespace
@@ -210,7 +274,9 @@ std::string comparison_verdict(const report::ComparisonReport& r) {
   for (const auto& p : ps) {
     if (p.blocked_ms_total().mean() > 0) {
       blocking.push_back(p.name() + " kept participants blocked or in doubt for " +
-                         format("%.0f", p.blocked_ms_total().mean()) + " ms in total");
+                         format("%.0f", p.blocked_ms_total().mean()) + " participant-ms in total (" +
+                         format("%.1f", p.blocked_ms_per_txn().mean()) + " ms per transaction, " +
+                         format("%.0f", p.in_doubt_ms_total().mean()) + " participant-ms of it in doubt)");
     } else {
       non_blocking.push_back(p.name());
     }
@@ -229,17 +295,7 @@ std::string comparison_verdict(const report::ComparisonReport& r) {
            " reads saw an effect that was later compensated. ";
     }
   }
-  const bool faults = std::any_of(ps.begin(), ps.end(), [](const auto& p) {
-    return p.availability().mean() < 1 || p.rejected().mean() > 0;
-  });
-  if (faults) {
-    v += "Of the transactions begun during faults, ";
-    for (int i = 0; i < ps.size(); ++i) {
-      v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
-           format("%.1f", 100 * ps[i].availability().mean()) + " %";
-    }
-    v += " within their deadline. ";
-  }
+  v += fault_paragraph(ps);
   v += "Per transaction: ";
   for (int i = 0; i < ps.size(); ++i) {
     v += (i == 0 ? "" : "; ") + ps[i].name() + " " + format("%.1f", ps[i].messages_per_txn().mean()) +

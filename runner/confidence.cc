@@ -1,8 +1,10 @@
 #include "runner/confidence.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace txsim::runner {
 
@@ -20,11 +22,16 @@ double student_t_975(unsigned df) {
          (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n);
 }
 
-report::Estimate estimate(const std::vector<double>& samples) {
+report::Estimate estimate(const std::vector<double>& samples, Range range) {
   if (samples.empty()) throw std::invalid_argument("estimate: no samples");
   const double n = static_cast<double>(samples.size());
   double sum = 0;
-  for (const double x : samples) sum += x;
+  for (const double x : samples) {
+    if (x < range.low || x > range.high) {
+      throw std::invalid_argument("estimate: sample " + std::to_string(x) + " outside its range");
+    }
+    sum += x;
+  }
   const double mean = sum / n;
   report::Estimate e;
   e.set_mean(mean);
@@ -36,8 +43,8 @@ report::Estimate estimate(const std::vector<double>& samples) {
     const double sd = std::sqrt(squares / (n - 1));
     half = student_t_975(static_cast<unsigned>(samples.size() - 1)) * sd / std::sqrt(n);
   }
-  e.set_ci95_low(mean - half);
-  e.set_ci95_high(mean + half);
+  e.set_ci95_low(std::max(range.low, mean - half));
+  e.set_ci95_high(std::min(range.high, mean + half));
   return e;
 }
 

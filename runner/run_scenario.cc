@@ -214,6 +214,7 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   std::optional<SagaScenario> sagas;
   if (s.saga_size() > 0) {
     sagas.emplace(simulator, loaded, arrivals_end);
+    if (options.twopc_history && sagas->twopc() != nullptr) sagas->twopc()->record_paths();
     sagas->add_probes(sampler);
     sagas->start();
   }
@@ -272,6 +273,15 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   const bool saga_protocol = sagas && sagas->twopc() == nullptr;
   if (saga_protocol && options.saga_history) {
     options.saga_history(sagas->world().history().history());
+  }
+  if (sagas && sagas->twopc() != nullptr && options.twopc_history) {
+    std::vector<std::string> route_names;
+    std::vector<std::vector<std::string>> part_names;
+    for (const auto& route : sagas->twopc()->routes()) {
+      route_names.push_back(route.name);
+      part_names.push_back(route.resources);
+    }
+    options.twopc_history(sagas->twopc()->history(), route_names, part_names);
   }
   if (options.chrome_trace != nullptr) {
     add_fault_timeline(*options.chrome_trace, r);

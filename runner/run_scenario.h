@@ -10,10 +10,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/scenario/loader.h"
 #include "core/sim/trace.h"
 #include "core/txn/saga/history.h"
+#include "core/txn/twopc/history.h"
 #include "reports/chrome_trace.h"
 #include "txsim/report.pb.h"
 
@@ -33,6 +35,12 @@ struct RunOptions {
   /// Called once after a run with sagas, before it returns, with the saga history (e.g. to show
   /// one instance's path). The history and its definitions die when the call returns.
   std::function<void(const saga::SagaHistory& history)> saga_history;
+  /// The same for a run under protocol.two_phase_commit: its history records every
+  /// transaction's path (core/txn/twopc/transaction_path.h) when this is set. `route_names[r]`
+  /// names route r, `part_names[r]` its parts' services.
+  std::function<void(const twopc::TwoPhaseHistory& history, const std::vector<std::string>& route_names,
+                     const std::vector<std::vector<std::string>>& part_names)>
+      twopc_history;
 };
 
 /// Default safety limit on executed events when the scenario sets none.

@@ -580,19 +580,18 @@ bool SagaScenario::append_checks(const std::vector<check::CheckResult>& checks, 
   return failed == expected_failures;
 }
 
+sim::Time SagaScenario::last_arrival() const {
+  sim::Time last = transfers_ ? transfers_->last_arrival() : sim::Time::zero();
+  for (const auto& a : arrivals_) last = std::max(last, a->last_arrival());
+  return last;
+}
+
 bool SagaScenario::fill_twopc_report(report::Report& r) {
   fill_common_sections(r);
   const auto checks = twopc_->run_checks();
-  const auto& stop = loaded_.scenario.stop();
-  double window_s = stop.arrivals_s();
-  if (window_s <= 0 && !twopc_->history().txns().empty()) {
-    sim::Time last = sim::Time::zero();
-    for (const auto& [txn, record] : twopc_->history().txns()) last = std::max(last, record.begun_at);
-    window_s = last.to_seconds();
-  }
   *r.mutable_transactions() =
       transactions_report(*twopc_, loaded_.scenario.protocol().two_phase_commit().presumed_abort(),
-                          window_s, twopc_rejected_, r, checks.front().violations);
+                          last_arrival().to_seconds(), twopc_rejected_, r, checks.front().violations);
   metrics::Histogram latency_ns;
   for (const auto& [txn, record] : twopc_->history().txns()) {
     if (record.outcome == twopc::Outcome::kCommitted) latency_ns.record((record.decided_at - record.begun_at).ns());
@@ -646,9 +645,7 @@ bool SagaScenario::fill_report(report::Report& r) {
   for (const auto& check : checks) {
     if (check.name == "saga_atomicity") atomicity_violations = check.violations;
   }
-  sim::Time last_arrival = transfers_ ? transfers_->last_arrival() : sim::Time::zero();
-  for (const auto& a : arrivals_) last_arrival = std::max(last_arrival, a->last_arrival());
-  *r.mutable_transactions() = saga_transactions(*world_, r, atomicity_violations, last_arrival);
+  *r.mutable_transactions() = saga_transactions(*world_, r, atomicity_violations, last_arrival());
   return append_checks(checks, r);
 }
 

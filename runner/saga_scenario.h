@@ -64,6 +64,9 @@ class SagaScenario {
   }
   void fill_common_sections(report::Report& report);
   bool fill_twopc_report(report::Report& report);
+  /// The latest client attempt, begun or refused: the end of the throughput window of both
+  /// protocols (they share the arrivals).
+  sim::Time last_arrival() const;
   bool append_checks(const std::vector<check::CheckResult>& checks, report::Report& report);
   void schedule_faults();
   std::vector<net::NodeId> resolve(const std::vector<std::string>& names,

@@ -1,6 +1,7 @@
 #include "runner/saga_transactions.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "plugins/transfer/transfer_service.h"
@@ -15,19 +16,30 @@ double per(std::uint64_t count, std::uint64_t txns) {
 
 }  // namespace
 
-double availability(const std::vector<std::pair<double, double>>& fault_windows,
-                    const std::vector<TxnSpan>& txns, std::uint64_t refused_in_faults) {
-  std::uint64_t tried = refused_in_faults;
-  std::uint64_t ok = 0;
+Availability availability(const std::vector<std::pair<double, double>>& fault_windows,
+                          const std::vector<TxnSpan>& txns, std::uint64_t refused_in_faults) {
+  Availability out;
+  out.exposed = refused_in_faults;
   for (const auto& t : txns) {
-    const double at = t.started.to_seconds();
-    bool in_fault = false;
-    for (const auto& [start, end] : fault_windows) in_fault = in_fault || (start <= at && at <= end);
-    if (!in_fault) continue;
-    ++tried;
-    if (t.finished && t.finished_at - t.started <= t.deadline) ++ok;
+    const double begun = t.started.to_seconds();
+    const double ended = t.finished ? t.finished_at.to_seconds() : std::numeric_limits<double>::infinity();
+    // Attempted while the window was open, or still in flight when it opened.
+    const bool exposed = std::any_of(fault_windows.begin(), fault_windows.end(), [&](const auto& w) {
+      return (w.first <= begun && begun <= w.second) || (begun < w.first && ended > w.first);
+    });
+    if (!exposed) continue;
+    ++out.exposed;
+    if (t.finished && t.finished_at - t.started <= t.deadline) ++out.on_time;
   }
-  return tried == 0 ? 1.0 : static_cast<double>(ok) / static_cast<double>(tried);
+  return out;
+}
+
+std::vector<std::pair<double, double>> fault_windows(const report::Report& report) {
+  std::vector<std::pair<double, double>> windows;
+  for (const auto& f : report.faults()) {
+    if (f.end_s() > f.start_s()) windows.emplace_back(f.start_s(), f.end_s());
+  }
+  return windows;
 }
 
 report::TransactionsReport saga_transactions(SagaWorld& world, const report::Report& r,
@@ -61,10 +73,6 @@ report::TransactionsReport saga_transactions(SagaWorld& world, const report::Rep
     spans.push_back({saga.accepted_at, finished, saga.finished_at,
                      saga.definition->forward_recovery_deadline});
   }
-  std::vector<std::pair<double, double>> windows;
-  for (const auto& f : r.faults()) {
-    if (f.end_s() > f.start_s()) windows.emplace_back(f.start_s(), f.end_s());
-  }
 
   report::TransactionsReport t;
   t.set_protocol("saga-orchestration");
@@ -78,7 +86,11 @@ report::TransactionsReport saga_transactions(SagaWorld& world, const report::Rep
   t.set_throughput_per_s(window_s > 0 ? static_cast<double>(committed) / window_s : 0);
   *t.mutable_latency_ms() = to_latency_summary_ms(latency_ns);
   t.set_blocked_ms_total(0);
-  t.set_availability(availability(windows, spans, stats.rejected));
+  t.set_blocked_ms_per_txn(0);
+  t.set_in_doubt_ms_total(0);
+  const Availability a = availability(fault_windows(r), spans, stats.rejected);
+  t.set_availability(a.fraction());
+  t.set_fault_exposed(a.exposed);
   const std::uint64_t txns = stats.started;
   t.set_messages_per_txn(per(r.network().messages_sent(), txns));
   t.set_storage_writes_per_txn(per(r.storage().writes(), txns));

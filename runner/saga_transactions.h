@@ -8,13 +8,16 @@
 //    the rest (stuck, in flight, or lost before its first log record was durable).
 //  - aborted: sagas that ended compensated without any action having been applied (refused
 //    before any effect); compensated: the other compensated sagas.
-//  - throughput_per_s: committed / seconds from time zero to the latest arrival.
-//  - availability: of the transactions a client tried to start inside a fault window (a fault
-//    span with end > start, either bound included), the fraction that reached an outcome
-//    (committed, compensated or aborted) within their saga's deadline. Submissions the
-//    orchestrator refused while down count as tried and failed: a refusal only happens while
-//    the orchestrator's node is crashed, which is a fault window. 1 when nobody tried.
-//  - blocked_ms_total: 0 — a saga participant never holds a lock across messages.
+//  - throughput_per_s: committed / seconds from time zero to the latest client attempt (begun or
+//    refused) — the arrival window, the same for the 2PC side (runner/twopc_scenario.h).
+//  - availability (report.proto TransactionsReport.availability): of the transactions exposed
+//    to a fault window — attempted while it was open, refusals included, or in flight when it
+//    opened — the fraction that reached their terminal state within their saga's deadline
+//    (saga.deadline_s), whatever the verdict. A saga is terminal when its outcome (committed or
+//    compensated) is recorded. Every refusal counts as exposed and not on time: the orchestrator
+//    refuses only while its node is crashed, which is a fault window. 1 when none was exposed.
+//  - blocked_ms_total, blocked_ms_per_txn, in_doubt_ms_total: 0 — a saga participant never
+//    holds a lock across messages and is never in doubt.
 //  - dirty_reads: as defined by the W3 transfer service (plugins/transfer/transfer_service.h);
 //    0 for services that model no reads.
 #pragma once
@@ -27,18 +30,29 @@
 
 namespace txsim::runner {
 
-/// One transaction for the availability figure.
+/// One transaction for the availability figure (protocol-neutral: the 2PC side uses it too).
 struct TxnSpan {
-  sim::Time started;
-  bool finished = false;  // reached an outcome
+  sim::Time started;      // the client's attempt
+  bool finished = false;  // reached its terminal state
   sim::Time finished_at;
   sim::Duration deadline;
 };
 
-/// Fault windows are [start, end] in simulated seconds. See the header comment.
-/// REQUIRES: every window has end >= start.
-double availability(const std::vector<std::pair<double, double>>& fault_windows,
-                    const std::vector<TxnSpan>& txns, std::uint64_t refused_in_faults);
+struct Availability {
+  std::uint64_t exposed = 0;  // attempted in a fault window (refusals included) or in flight at its start
+  std::uint64_t on_time = 0;  // of those, terminal within the deadline
+  double fraction() const {
+    return exposed == 0 ? 1.0 : static_cast<double>(on_time) / static_cast<double>(exposed);
+  }
+};
+
+/// Fault windows are [start, end] in simulated seconds; `refused_in_faults` attempts were
+/// refused inside them. See the header comment. REQUIRES: every window has end >= start.
+Availability availability(const std::vector<std::pair<double, double>>& fault_windows,
+                          const std::vector<TxnSpan>& txns, std::uint64_t refused_in_faults);
+
+/// The fault spans of `report` with a duration (end_s > start_s), as [start, end] seconds.
+std::vector<std::pair<double, double>> fault_windows(const report::Report& report);
 
 /// Builds the section from the world after the run. `report` must already hold the network,
 /// storage and faults sections; `atomicity_violations` comes from the saga_atomicity check;

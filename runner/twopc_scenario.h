@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/scenario/loader.h"
+#include "runner/saga_transactions.h"
 #include "runner/twopc_world.h"
 #include "txsim/report.pb.h"
 
@@ -20,10 +21,19 @@ namespace txsim::runner {
 TwoPhaseWorldConfig twopc_world_config(const scenario::LoadedScenario& loaded,
                                        net::NetworkConfig network, std::vector<net::NodeConfig> nodes);
 
-/// Report.transactions for a 2PC run. `arrival_window_s` is the simulated time over which
-/// transactions arrived (for throughput); `rejected_at` the times of begins refused while the
-/// coordinator was down; `report` must already hold the fault spans (for availability).
-/// `atomicity_violations` comes from the twopc_atomicity check.
+/// One availability span per transaction of `history` (runner/saga_transactions.h TxnSpan):
+/// terminal when decided and no part of it is in `in_doubt` (prepared records left at the end),
+/// at the latest of the decision and the participants' applying it; its deadline is
+/// route_deadlines[route] (the saga's deadline_s). REQUIRES: every route has a deadline
+/// (std::out_of_range).
+std::vector<TxnSpan> twopc_spans(const twopc::TwoPhaseHistory& history, const twopc::PartSet& in_doubt,
+                                 const std::vector<sim::Duration>& route_deadlines);
+
+/// Report.transactions for a 2PC run, with the figures defined in report.proto
+/// TransactionsReport. `arrival_window_s` is from time zero to the latest client attempt,
+/// begun or refused (for throughput, as on the saga side); `rejected_at` the times of begins
+/// refused while the coordinator was down; `report` must already hold the fault spans (for
+/// availability). `atomicity_violations` comes from the twopc_atomicity check.
 report::TransactionsReport transactions_report(const TwoPhaseWorld& world, bool presumed_abort,
                                                double arrival_window_s,
                                                const std::vector<sim::Time>& rejected_at,

@@ -54,6 +54,8 @@ class TwoPhaseWorld {
   net::Network& network() { return network_; }
   twopc::TwoPhaseCoordinator& coordinator() { return *coordinator_; }
   const twopc::TwoPhaseHistory& history() const { return history_; }
+  /// Record every transaction's path from now on (twopc::TwoPhaseHistory::record_paths).
+  void record_paths() { history_.record_paths(); }
   const std::vector<TwoPcRouteSpec>& routes() const { return config_.routes; }
   const std::vector<std::unique_ptr<twopc::TwoPhaseParticipant>>& participants() const {
     return participants_;

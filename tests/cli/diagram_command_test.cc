@@ -193,4 +193,30 @@ TEST_F(TxsimCli, ReplayPrintsTheStepsOfOneSaga) {
             2);
 }
 
+// Under two-phase commit, --saga ID shows transaction ID's path: one line per participant with
+// its prepare, vote, decision and acknowledgement times. Both parts run on n1 and the
+// coordinator on "orchestrator", so each part's line has every step.
+TEST_F(TxsimCli, ReplayPrintsThePathOfOneTwoPhaseCommitTransaction) {
+  std::ofstream(dir_ / "run.textproto")
+      << kSagaRun << "protocol { two_phase_commit { coordinator_node: \"orchestrator\" } }\n";
+  const auto report_dir = dir_ / "report";
+  ASSERT_EQ(txsim("run " + (dir_ / "run.textproto").string() + " --out " + report_dir.string())
+                .exit_code,
+            0);
+  const auto r = txsim("replay " + (report_dir / "report.json").string() + " --saga 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2PC transaction 2 (first): begun "), std::string::npos) << r.out;
+  for (const char* part : {"part 0 ingest-video: prepare sent ", "part 1 publish: prepare sent "}) {
+    const auto line = r.out.find(part);
+    ASSERT_NE(line, std::string::npos) << r.out;
+    const std::string text = r.out.substr(line, r.out.find('\n', line) - line);
+    for (const char* step : {"prepare received ", "voted ", "decision sent ", "applied "}) {
+      EXPECT_NE(text.find(step), std::string::npos) << step << " in " << text;
+    }
+  }
+  const auto missing = txsim("replay " + (report_dir / "report.json").string() + " --saga 999999");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no accepted transaction with id 999999"), std::string::npos) << missing.err;
+}
+
 }  // namespace

@@ -59,6 +59,22 @@ TEST(ComparisonReport, TextHasAColumnPerProtocolAndTheInterval) {
   EXPECT_THAT(three, HasSubstr("2pc blocked & saga did not."));
 }
 
+// A clamped interval (runner/confidence.h) is not symmetric: the cell shows its bounds instead
+// of a half-width that would hide the clamp. The blocked figure says what it sums.
+TEST(ComparisonReport, ClampedIntervalsShowTheirBoundsAndBlockedSaysItIsASum) {
+  auto r = sample(3);
+  auto* aborted = r.mutable_protocols(1)->mutable_aborted();
+  aborted->set_mean(14);  // e.g. {0, 0, 0, 20, 50}: t interval [-13.3, 41.3] clamped at 0
+  aborted->set_ci95_low(0);
+  aborted->set_ci95_high(41.3);
+  aborted->set_n(3);
+  const std::string text = comparison_to_text(r);
+  EXPECT_THAT(text, HasSubstr("14 [0, 41]"));
+  EXPECT_THAT(text, HasSubstr("blocked or in doubt, summed (participant-ms)"));
+  EXPECT_THAT(text, HasSubstr("blocked or in doubt per txn (ms)"));
+  EXPECT_THAT(comparison_to_markdown(r), HasSubstr("| 14 [0, 41] |"));
+}
+
 TEST(ComparisonReport, MarkdownTableAndJsonRoundTrip) {
   const auto r = sample(3);
   const std::string md = comparison_to_markdown(r);
@@ -73,7 +89,7 @@ TEST(ComparisonReport, HtmlEscapesTextAndCarriesTheChartData) {
   const std::string html = comparison_to_html(sample(2));
   EXPECT_THAT(html, HasSubstr("w3 &lt;test&gt;"));
   EXPECT_THAT(html, HasSubstr("2pc blocked &amp; saga did not."));
-  EXPECT_THAT(html, HasSubstr("{\"metric\":\"blocked total (ms)\",\"protocol\":\"2pc\",\"mean\":1234,"
+  EXPECT_THAT(html, HasSubstr("{\"metric\":\"blocked or in doubt, summed (participant-ms)\",\"protocol\":\"2pc\",\"mean\":1234,"
                               "\"lo\":1214,\"hi\":1254}"));
 }
 

@@ -14,6 +14,9 @@
 #include "runner/confidence.h"
 #include "runner/saga_scenario.h"
 #include "runner/saga_transactions.h"
+#include "runner/twopc_scenario.h"
+#include "core/fault/fault_injector.h"
+#include "tests/core/txn/twopc/twopc_test_support.h"
 
 namespace txsim::runner {
 namespace {
@@ -94,6 +97,7 @@ report::Report fake_run(const scenario::LoadedScenario& l, std::uint64_t seed) {
   t->set_compensated(twopc ? 0 : 3);
   t->set_throughput_per_s(static_cast<double>(seed));
   t->set_blocked_ms_total(twopc ? 50.0 * static_cast<double>(seed) : 0);
+  t->set_blocked_ms_per_txn(twopc ? 0.5 * static_cast<double>(seed) : 0);
   t->mutable_latency_ms()->set_p99(twopc ? 20 : 10);
   t->set_availability(1);
   t->set_messages_per_txn(twopc ? 8 : 6);
@@ -127,12 +131,60 @@ TEST(Compare, AggregatesEverySeedPerProtocol) {
   EXPECT_DOUBLE_EQ(saga.throughput_per_s().mean(), 6);
   EXPECT_DOUBLE_EQ(twopc.blocked_ms_total().mean(), 300);
   EXPECT_EQ(saga.blocked_ms_total().ci95_high(), 0);
-  EXPECT_NE(r.verdict().find("2pc kept participants blocked or in doubt for 300 ms in total, "
+  EXPECT_NE(r.verdict().find("2pc kept participants blocked or in doubt for 300 participant-ms in "
+                             "total (3.0 ms per transaction, 0 participant-ms of it in doubt), "
                              "while saga never blocks"),
             std::string::npos)
       << r.verdict();
   EXPECT_NE(r.verdict().find("saga had the lowest p99 latency"), std::string::npos) << r.verdict();
   EXPECT_NE(r.verdict().find("No protocol violated atomicity"), std::string::npos);
+}
+
+// A run under a coordinator crash, by hand: 100 attempts refused during the outage (both
+// protocols), 4 transactions under way when it began; the saga finishes all 4 in time, 2PC 3
+// (the fourth's participants are still in doubt past the deadline). Availability: 4 / 104 and
+// 3 / 104.
+report::Report crash_run(const scenario::LoadedScenario& l, std::uint64_t) {
+  report::Report r;
+  const bool twopc = l.scenario.protocol().has_two_phase_commit();
+  auto* t = r.mutable_transactions();
+  t->set_protocol(twopc ? "2pc" : "saga-orchestration");
+  t->set_started(1000);
+  t->set_committed(1000);
+  t->set_rejected(100);
+  t->set_fault_exposed(104);
+  t->set_availability((twopc ? 3.0 : 4.0) / 104.0);
+  t->set_in_doubt_ms_total(twopc ? 6000 : 0);
+  t->set_blocked_ms_total(twopc ? 8000 : 0);
+  t->set_blocked_ms_per_txn(twopc ? 8 : 0);
+  t->mutable_lock_hold_ms()->set_max(twopc ? 2100 : 0);
+  r.set_passed(true);
+  return r;
+}
+
+TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
+  CompareOptions options;
+  options.protocols = {"saga", "2pc"};
+  options.seeds = 2;
+  options.run = crash_run;
+  const auto r = compare(load("scenarios/compare/upload-coordinator-crash.textproto"), options);
+  EXPECT_DOUBLE_EQ(r.protocols(1).fault_on_time().mean(), 3);
+  EXPECT_NE(r.verdict().find("saga finished 3.8 % of 104, 2pc finished 2.9 % of 104 within their "
+                             "deadline; the rest were mostly attempts refused while the "
+                             "orchestrator's or coordinator's node was down (saga 100 and 2pc 100)"),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("Of the transactions that were under way or begun during a fault, "
+                             "saga finished 4.0 of 4.0, 2pc finished 3.0 of 4.0 in time."),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("(2pc 6000 participant-ms in doubt, the longest lock held 2100 ms)"),
+            std::string::npos)
+      << r.verdict();
+  EXPECT_NE(r.verdict().find("2pc kept participants blocked or in doubt for 8000 participant-ms in "
+                             "total (8.0 ms per transaction, 6000 participant-ms of it in doubt)"),
+            std::string::npos)
+      << r.verdict();
 }
 
 TEST(Compare, RejectsBadOptionsBeforeRunning) {
@@ -153,19 +205,86 @@ TEST(Compare, RejectsBadOptionsBeforeRunning) {
   EXPECT_EQ(runs, 0);
 }
 
-TEST(Availability, CountsStartsInsideFaultWindowsAndRefusals) {
+TEST(Availability, CountsAttemptsInsideFaultWindowsTransactionsInFlightAndRefusals) {
   const auto at = [](double s) { return sim::Time::zero() + sim::duration_from_seconds(s); };
   const sim::Duration deadline = sim::seconds(10);
   const std::vector<TxnSpan> txns = {
-      {at(1), true, at(2), deadline},     // outside the window: ignored
-      {at(5), true, at(6), deadline},     // inside, on time
+      {at(1), true, at(2), deadline},     // over before the window: not exposed
+      {at(4.5), true, at(5), deadline},   // over the instant the window opens: not exposed
+      {at(4), true, at(5.5), deadline},   // in flight when it opened: exposed, on time
+      {at(4.9), false, {}, deadline},     // in flight when it opened, never finished
+      {at(5), true, at(6), deadline},     // attempted inside, on time
       {at(5.5), true, at(16), deadline},  // inside, 10.5 s: late
       {at(6), false, {}, deadline},       // inside, never finished
       {at(7), true, at(7.5), deadline},   // on the window's end bound: inside, on time
+      {at(8), true, at(9), deadline},     // after: not exposed
   };
-  // Inside: 4 accepted + 2 refused = 6 tried, 2 on time.
-  EXPECT_DOUBLE_EQ(availability({{5, 7}}, txns, 2), 2.0 / 6.0);
-  EXPECT_DOUBLE_EQ(availability({}, txns, 0), 1.0);
+  // Exposed: 2 in flight + 4 attempted inside + 2 refused = 8; on time: 1 + 2 = 3.
+  const auto a = availability({{5, 7}}, txns, 2);
+  EXPECT_EQ(a.exposed, 8u);
+  EXPECT_EQ(a.on_time, 3u);
+  EXPECT_DOUBLE_EQ(a.fraction(), 3.0 / 8.0);
+  const auto none = availability({}, txns, 0);
+  EXPECT_EQ(none.exposed, 0u);
+  EXPECT_DOUBLE_EQ(none.fraction(), 1.0);
+}
+
+// The hand-made run of TwoPcBehaviour.CommitRecordSurvivesACoordinatorCrashAndIsResent: two
+// participants, 1 ms links, zero-time syncs. The votes reach the coordinator at 2 ms, it forces
+// its commit decision then and crashes at 2.001 ms for 1 s; rm0 applies commit at 3 ms, rm1 lost
+// its copy to a partition and applies the commit re-sent by the restarted coordinator at
+// 1002.001 + 1 ms. The transaction is decided at 2 ms but finished only at 1003.001 ms: with a
+// 1 s deadline it is late although its decision was on time.
+TEST(Availability, ATwoPcTransactionFinishesWhenItsLastParticipantAppliesTheDecision) {
+  using twopc::testing::System;
+  sim::Simulator simulator(1);
+  twopc::testing::SystemOptions o;
+  o.participant.query_interval = sim::seconds(10);
+  System system(simulator, o);
+  fault::FaultInjector faults(simulator, system.network);
+  const auto tm = system.network.find_node("tm")->id();
+  const auto ms = [](std::int64_t n) { return sim::Time::zero() + sim::milliseconds(n); };
+  faults.schedule({ms(2) + sim::microseconds(500),
+                   fault::PartitionFault{{1}, {tm}, net::PartitionMode::kSymmetric}, sim::milliseconds(1)});
+  faults.schedule({ms(2) + sim::microseconds(1), fault::CrashFault{tm}, sim::seconds(1)});
+  ASSERT_TRUE(system.coordinator->begin(0, 1, {7, 0}));
+  simulator.run();
+  ASSERT_EQ(system.history.txns().at(1).decided_at, ms(2));
+  const auto spans = twopc_spans(system.history, system.in_doubt(), {sim::seconds(1)});
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].started, sim::Time::zero());
+  EXPECT_TRUE(spans[0].finished);
+  EXPECT_EQ(spans[0].finished_at, ms(1003) + sim::microseconds(1));
+  // The crash window [2.001 ms, 1002.001 ms] opened while it was in flight: exposed, late.
+  const std::vector<std::pair<double, double>> crash = {{0.002001, 1.002001}};
+  const auto late = availability(crash, spans, 0);
+  EXPECT_EQ(late.exposed, 1u);
+  EXPECT_EQ(late.on_time, 0u);
+  EXPECT_EQ(availability(crash, twopc_spans(system.history, system.in_doubt(), {sim::seconds(2)}), 0).on_time, 1u);
+  // A part still prepared at the end leaves the transaction unfinished.
+  EXPECT_FALSE(twopc_spans(system.history, {{1, 1}}, {sim::seconds(1)})[0].finished);
+}
+
+TEST(Confidence, IntervalsAreClampedToTheFiguresRange) {
+  // Counts {0, 0, 0, 1, 5}: mean 1.2, s^2 = (3 * 1.44 + 0.04 + 14.44) / 4 = 4.7, half-width
+  // t(4) * sqrt(4.7 / 5) = 2.776 * 0.9695360 = 2.6914319: [-1.49, 3.89] -> [0, 3.89].
+  const auto counts = estimate({0, 0, 0, 1, 5}, kNonNegative);
+  EXPECT_DOUBLE_EQ(counts.mean(), 1.2);
+  EXPECT_EQ(counts.ci95_low(), 0);
+  EXPECT_NEAR(counts.ci95_high(), 1.2 + 2.776 * std::sqrt(4.7 / 5), 1e-9);
+  EXPECT_NEAR(estimate({0, 0, 0, 1, 5}).ci95_low(), 1.2 - 2.776 * std::sqrt(4.7 / 5), 1e-9);  // unclamped
+  // Fractions {0.9, 1, 1, 1, 1}: mean 0.98, s^2 = (0.0064 + 4 * 0.0004) / 4 = 0.002, half-width
+  // 2.776 * sqrt(0.002 / 5) = 2.776 * 0.02 = 0.05552: [0.92448, 1.03552] -> [0.92448, 1].
+  const auto fractions = estimate({0.9, 1, 1, 1, 1}, kFraction);
+  EXPECT_NEAR(fractions.ci95_low(), 0.98 - 0.05552, 1e-9);
+  EXPECT_EQ(fractions.ci95_high(), 1);
+  // All seeds at 0: the interval is the point 0, not [-0, 0] with a negative bound.
+  const auto zeros = estimate({0, 0, 0}, kFraction);
+  EXPECT_EQ(zeros.ci95_low(), 0);
+  EXPECT_EQ(zeros.ci95_high(), 0);
+  // A sample outside its own range is a bug upstream, not something to clamp away.
+  EXPECT_THROW(estimate({0.5, 1.5}, kFraction), std::invalid_argument);
+  EXPECT_THROW(estimate({-1}, kNonNegative), std::invalid_argument);
 }
 
 // Runs a W3 saga scenario to quiescence and returns each transfer service's net change of
@@ -259,6 +378,24 @@ TEST(W3Scenarios, TwoPhaseCommitConservesTheTotalBalance) {
   EXPECT_EQ(partitioned.withdrawn + partitioned.deposited, 0);
   EXPECT_EQ(-partitioned.withdrawn, static_cast<std::int64_t>(partitioned.report.transactions().committed()));
   EXPECT_EQ(partitioned.logged, partitioned.report.transactions().committed());
+}
+
+// Throughput is committed / the arrival window, and both protocols see the same arrivals (same
+// seed, same streams) -- refused ones included -- so committed / throughput, the window, is the
+// same for both, also when they commit different numbers (W3c: 2PC aborts in the partitions)
+// and when some attempts are refused (W3b).
+TEST(W3Scenarios, BothProtocolsMeasureThroughputOverTheSameWindow) {
+  for (const char* file : {"scenarios/compare/upload-partition.textproto",
+                           "scenarios/compare/upload-coordinator-crash.textproto"}) {
+    const auto saga = run_w3(file).report.transactions();
+    const auto twopc = run_w3(file, "2pc").report.transactions();
+    ASSERT_GT(saga.throughput_per_s(), 0) << file;
+    ASSERT_GT(twopc.throughput_per_s(), 0) << file;
+    const double saga_window = static_cast<double>(saga.committed()) / saga.throughput_per_s();
+    const double twopc_window = static_cast<double>(twopc.committed()) / twopc.throughput_per_s();
+    EXPECT_NEAR(saga_window, twopc_window, 1e-9 * saga_window) << file;
+    EXPECT_EQ(saga.started() + saga.rejected(), twopc.started() + twopc.rejected()) << file;
+  }
 }
 
 }  // namespace

@@ -37,6 +37,10 @@ std::string TwoPhaseCoordinator::record(char state, const Txn& t) const {
          " " + std::to_string(t.args.b);
 }
 
+void TwoPhaseCoordinator::note(TxnId txn, std::uint32_t part, PathEvent event, bool yes) {
+  if (history_ != nullptr) history_->step(txn, part, event, yes, node_.simulator().now());
+}
+
 void TwoPhaseCoordinator::send(net::NodeId to, net::MessageType type, const TwoPcMessage& m) {
   if (send_or_deliver(node_, to, type, m, local_host_)) ++stats_.messages_sent;
 }
@@ -69,6 +73,7 @@ bool TwoPhaseCoordinator::begin(std::uint32_t route, TxnId txn, TxnArgs args) {
   const Txn& t = start(route, txn, args);
   const auto& r = routes_[route];
   for (std::uint32_t part = 0; part < t.parts.size(); ++part) {
+    note(txn, part, PathEvent::kPrepareSent, false);
     send(r.nodes[part], kPrepare, {txn, part, r.services[part], route, 0, args});
   }
   return true;
@@ -92,7 +97,9 @@ void TwoPhaseCoordinator::on_begin_commit(const TwoPcMessage& m) {
   t.parts.at(m.part) = PartState::kYes;
   const auto& r = routes_[m.route];
   for (std::uint32_t part = 0; part < t.parts.size(); ++part) {
-    if (part != m.part) send(r.nodes[part], kPrepare, {m.txn, part, r.services[part], m.route, 0, m.args});
+    if (part == m.part) continue;
+    note(m.txn, part, PathEvent::kPrepareSent, false);
+    send(r.nodes[part], kPrepare, {m.txn, part, r.services[part], m.route, 0, m.args});
   }
   if (t.parts.size() == 1) decide(m.txn, true);
 }
@@ -102,6 +109,7 @@ void TwoPhaseCoordinator::on_vote(const TwoPcMessage& m) {
   // A vote for a forgotten transaction changes nothing: a yes voter that missed the decision
   // will ask for it.
   if (it == txns_.end()) return;
+  note(m.txn, m.part, PathEvent::kVoteReceived, m.flag == 1);
   Txn& t = it->second;
   if (t.phase == Phase::kDecided && !t.commit && m.flag != 1) {
     // A late no vote answers the abort: that part has aborted and needs nothing more.
@@ -120,6 +128,7 @@ void TwoPhaseCoordinator::on_vote(const TwoPcMessage& m) {
 void TwoPhaseCoordinator::on_ack(const TwoPcMessage& m) {
   const auto it = txns_.find(m.txn);
   if (it == txns_.end() || it->second.phase != Phase::kDecided) return;
+  note(m.txn, m.part, PathEvent::kAckReceived, m.flag == 1);
   Txn& t = it->second;
   t.parts.at(m.part) = PartState::kAcknowledged;
   if (std::all_of(t.parts.begin(), t.parts.end(), [](PartState s) {
@@ -186,6 +195,7 @@ sim::Task<void> TwoPhaseCoordinator::make_decision(TxnId txn) {
 
 void TwoPhaseCoordinator::send_decision(TxnId txn, const Txn& t, std::uint32_t part) {
   const auto& r = routes_[t.route];
+  note(txn, part, PathEvent::kDecisionSent, t.commit);
   send(r.nodes[part], kDecision,
        {txn, part, r.services[part], t.route, t.commit ? std::uint8_t{1} : std::uint8_t{0}, t.args});
 }

@@ -114,6 +114,7 @@ class TwoPhaseCoordinator : public LocalEndpoint {
   sim::Task<void> resend(TxnId txn);
   void send_decision(TxnId txn, const Txn& t, std::uint32_t part);
   void send(net::NodeId to, net::MessageType type, const TwoPcMessage& m);
+  void note(TxnId txn, std::uint32_t part, PathEvent event, bool yes);  // the path (history)
   std::string record(char state, const Txn& t) const;
   static std::string log_key(TxnId txn);
 

@@ -37,8 +37,35 @@ struct PartOutcome {
   sim::Time at;
 };
 
+/// One protocol step of one part, for a transaction's path (core/txn/twopc/transaction_path.h).
+enum class PathEvent : std::uint8_t {
+  kPrepareSent,      // coordinator -> participant (again on a resend)
+  kPrepareReceived,  // the participant began working on the part
+  kVoted,            // the participant sent its vote (`yes`)
+  kVoteReceived,     // the coordinator received a vote (`yes`)
+  kDecisionSent,     // coordinator -> participant, first send or resend (`yes`: commit)
+  kAckReceived,      // the coordinator received the part's acknowledgement
+  kQuerySent,        // an in-doubt participant asked for the outcome
+};
+
+struct PathStep {
+  TxnId txn = 0;
+  std::uint32_t part = 0;
+  PathEvent event = PathEvent::kPrepareSent;
+  bool yes = false;  // the vote, or commit for a decision
+  sim::Time at;
+};
+
 class TwoPhaseHistory {
  public:
+  /// Path steps are recorded only after this (memory: a few steps per part of every
+  /// transaction, which only `txsim replay --saga ID` needs).
+  void record_paths() { record_paths_ = true; }
+  void step(TxnId txn, std::uint32_t part, PathEvent event, bool yes, sim::Time at) {
+    if (record_paths_) steps_.push_back({txn, part, event, yes, at});
+  }
+  const std::vector<PathStep>& steps() const { return steps_; }
+
   void begin(TxnId txn, std::uint32_t route, sim::Time at) {
     txns_.try_emplace(txn, TxnRecord{txn, route, at, Outcome::kNone, {}, false});
   }
@@ -61,6 +88,8 @@ class TwoPhaseHistory {
  private:
   std::map<TxnId, TxnRecord> txns_;
   std::vector<PartOutcome> parts_;  // in the order they were applied
+  bool record_paths_ = false;
+  std::vector<PathStep> steps_;      // in time order
 };
 
 }  // namespace txsim::twopc

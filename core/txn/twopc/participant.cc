@@ -58,6 +58,10 @@ std::string TwoPhaseParticipant::record_key(const Key& key) const {
   return record_prefix() + id;
 }
 
+void TwoPhaseParticipant::note(const Key& key, PathEvent event, bool yes) {
+  if (history_ != nullptr) history_->step(key.first, key.second, event, yes, node_.simulator().now());
+}
+
 void TwoPhaseParticipant::send(net::MessageType type, const TwoPcMessage& m) {
   if (send_or_deliver(node_, coordinator_, type, m, local_coordinator_)) ++stats_.messages_sent;
 }
@@ -84,10 +88,12 @@ sim::Task<void> TwoPhaseParticipant::serve(TwoPcMessage m, bool initiator) {
   }
   parts_.emplace(key, Part{{m.txn, m.part, m.args}, m.route, Phase::kWorking, false, {}});
   ++stats_.prepares;
+  note(key, PathEvent::kPrepareReceived, false);
   const std::optional<Vote> vote = co_await work(key);
   if (!vote) co_return;  // the decision came first and has been applied and answered
   m.service = service_;
   m.flag = *vote == Vote::kYes ? 1 : 0;
+  note(key, PathEvent::kVoted, *vote == Vote::kYes);
   if (initiator) {
     if (*vote == Vote::kYes) send(kBeginCommit, m);
   } else {
@@ -196,6 +202,7 @@ sim::Task<void> TwoPhaseParticipant::watch_in_doubt(Key key, bool ask_now) {
     const auto it = parts_.find(key);
     if (it == parts_.end() || it->second.phase != Phase::kPrepared) co_return;
     ++stats_.queries;
+    note(key, PathEvent::kQuerySent, false);
     send(kQuery, {key.first, key.second, service_, it->second.route, 0, {}});
   }
 }

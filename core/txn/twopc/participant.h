@@ -115,6 +115,7 @@ class TwoPhaseParticipant {
   sim::Task<void> watch_in_doubt(Key key, bool ask_now);
   void forget(Key key, Outcome outcome);
   void send(net::MessageType type, const TwoPcMessage& m);
+  void note(const Key& key, PathEvent event, bool yes);  // the transaction's path (history)
   std::string record_key(const Key& key) const;
   std::string record_prefix() const;
 

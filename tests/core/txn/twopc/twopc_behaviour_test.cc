@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/fault/fault_injector.h"
+#include "core/txn/twopc/transaction_path.h"
 #include "tests/core/txn/twopc/twopc_test_support.h"
 
 namespace txsim::twopc {
@@ -85,6 +86,60 @@ TEST(TwoPcBehaviour, CommitRecordSurvivesACoordinatorCrashAndIsResent) {
   EXPECT_EQ(system.coordinator->stats().recovered, 1u);
   EXPECT_EQ(system.coordinator->in_flight(), 0u);  // both acknowledged: the record is gone
   for (const auto& check : system.checks(simulator.now())) EXPECT_TRUE(check.passed()) << check.summary;
+}
+
+// The same run, read back as the transaction's path (txsim replay --saga ID under 2PC). Derived
+// from the timeline above: prepares sent at 0 and received at 1 ms; yes votes at 1 ms (no
+// service time, zero-time syncs), received at 2 ms; commit sent to both at 2 ms. rm0 applies it
+// at 3 ms; its acknowledgement reaches the crashed coordinator at 4 ms and is lost. rm1's copy
+// is dropped by the partition. The restarted coordinator re-sends commit to both parts at
+// 1002.001 ms (second send each): rm1 applies it at 1003.001 ms, both acknowledge, the
+// acknowledgements arrive at 1004.001 ms. In doubt: rm0 2 ms, rm1 1002.001 ms.
+TEST(TwoPcBehaviour, TheTransactionPathShowsEachParticipantsStepsAcrossTheCrash) {
+  sim::Simulator simulator(1);
+  SystemOptions o;
+  o.participant.query_interval = sim::seconds(10);
+  System system(simulator, o);
+  system.history.record_paths();
+  fault::FaultInjector faults(simulator, system.network);
+  const auto tm = system.network.find_node("tm")->id();
+  faults.schedule({at_ms(2) + sim::microseconds(500),
+                   fault::PartitionFault{{1}, {tm}, net::PartitionMode::kSymmetric}, sim::milliseconds(1)});
+  faults.schedule({at_ms(2) + sim::microseconds(1), fault::CrashFault{tm}, sim::seconds(1)});
+  EXPECT_TRUE(system.coordinator->begin(0, 1, {7, 0}));
+  simulator.run();
+  const auto path = transaction_path(system.history, 1, 2);
+  ASSERT_TRUE(path.has_value());
+  EXPECT_FALSE(transaction_path(system.history, 2, 2).has_value());
+  EXPECT_EQ(path->outcome, Outcome::kCommitted);
+  EXPECT_EQ(path->decided_at, at_ms(2));
+  const sim::Time resent = at_ms(1002) + sim::microseconds(1);
+  for (const auto& p : path->parts) {
+    SCOPED_TRACE("part " + std::to_string(p.part));
+    EXPECT_EQ(p.prepare_sent, sim::Time::zero());
+    EXPECT_EQ(p.prepare_received, at_ms(1));
+    EXPECT_EQ(p.voted, at_ms(1));
+    EXPECT_TRUE(p.vote_yes);
+    EXPECT_EQ(p.vote_received, at_ms(2));
+    EXPECT_EQ(p.decision_sent, at_ms(2));
+    EXPECT_EQ(p.decision_sends, 2u);
+    EXPECT_EQ(p.applied, Outcome::kCommitted);
+    EXPECT_EQ(p.ack_received, resent + sim::milliseconds(2));
+    EXPECT_EQ(p.queries, 0u);
+  }
+  EXPECT_EQ(path->parts[0].applied_at, at_ms(3));
+  EXPECT_EQ(path->parts[1].applied_at, resent + sim::milliseconds(1));
+  const std::string text = to_text(*path, "all", {"rm0", "rm1"});
+  EXPECT_NE(text.find("2PC transaction 1 (all): begun 0.000 ms, decided committed at 2.000 ms"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("part 1 rm1: prepare sent 0.000 ms; prepare received 1.000 ms; voted yes 1.000 ms; "
+                      "vote received 2.000 ms; decision sent 2.000 ms (2 sends); applied committed "
+                      "1003.001 ms; ack received 1004.001 ms; in doubt 1002.001 ms\n"),
+            std::string::npos) << text;
+  // Without record_paths() the history keeps no steps (the path shows only outcomes).
+  TwoPhaseHistory quiet;
+  quiet.step(1, 0, PathEvent::kPrepareSent, false, sim::Time::zero());
+  EXPECT_TRUE(quiet.steps().empty());
 }
 
 TEST(TwoPcBehaviour, APrepareThatCannotTakeItsLockBeforeTheVoteTimeoutVotesNo) {
