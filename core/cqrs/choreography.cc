@@ -180,6 +180,7 @@ void ChoreographyParticipant::ensure_current() {
   if (incarnation_ == node_.incarnation()) return;
   incarnation_ = node_.incarnation();
   next_.assign(partitions_, kUnknownOffset);
+  processed_.assign(partitions_, kUnknownOffset);
   active_.assign(partitions_, false);
   subscribing_.assign(partitions_, false);
   held_.assign(partitions_, {});
@@ -235,13 +236,19 @@ sim::Task<void> ChoreographyParticipant::process_loop(std::uint32_t incarnation)
     queue_.pop_front();
     co_await react(d.event);
     // Everything the event caused is durable: the broker may forget it for this group.
-    net::Payload commit;
-    commit.words[0] = config_.group;
-    commit.words[1] = d.partition;
-    commit.words[2] = d.offset + 1;
-    node_.send(broker_, kCommitOffset, commit);
+    if (incarnation_ != incarnation) co_return;
+    processed_[d.partition] = d.offset + 1;
+    commit(d.partition);
   }
   if (incarnation_ == incarnation) processing_ = false;
+}
+
+void ChoreographyParticipant::commit(std::uint32_t partition) {
+  net::Payload payload;
+  payload.words[0] = config_.group;
+  payload.words[1] = partition;
+  payload.words[2] = processed_[partition];
+  node_.send(broker_, kCommitOffset, payload);
 }
 
 sim::Task<void> ChoreographyParticipant::resubscribe_loop() {
@@ -251,6 +258,9 @@ sim::Task<void> ChoreographyParticipant::resubscribe_loop() {
     ensure_current();
     for (std::uint32_t p = 0; p < partitions_; ++p) {
       if (!active_[p] && !subscribing_[p]) {
+        // A broker that crashed may have lost recent commits (it syncs them lazily) and would
+        // then push nothing beyond its window: repeat ours.
+        if (processed_[p] != kUnknownOffset) commit(p);
         subscribing_[p] = true;
         node_.spawn(subscribe(p, incarnation_));
       }

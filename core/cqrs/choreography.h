@@ -142,6 +142,7 @@ class ChoreographyParticipant {
   void ensure_current();
   void on_deliver(const net::Message& m);
   sim::Task<void> resubscribe_loop();
+  void commit(std::uint32_t partition);
   sim::Task<void> subscribe(std::uint32_t partition, std::uint32_t incarnation);
   sim::Task<void> process_loop(std::uint32_t incarnation);
   sim::Task<void> react(DomainEvent event);
@@ -169,7 +170,8 @@ class ChoreographyParticipant {
   sim::Rng business_rng_;
   sim::Rng backoff_rng_;
   std::uint32_t incarnation_ = 0;
-  std::vector<std::uint64_t> next_;  // [partition]
+  std::vector<std::uint64_t> next_;       // [partition] next offset accepted
+  std::vector<std::uint64_t> processed_;  // [partition] offset after the last one processed
   std::vector<bool> active_;
   std::vector<bool> subscribing_;
   std::vector<std::map<std::uint64_t, DomainEvent>> held_;
