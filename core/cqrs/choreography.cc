@@ -232,13 +232,28 @@ void ChoreographyParticipant::on_deliver(const net::Message& m) {
 
 sim::Task<void> ChoreographyParticipant::process_loop(std::uint32_t incarnation) {
   while (!queue_.empty()) {
-    const Delivery d = queue_.front();
-    queue_.pop_front();
-    co_await react(d.event);
-    // Everything the event caused is durable: the broker may forget it for this group.
+    // Group commit: fold (and act on) every event queued now, make it all durable with one
+    // sync, and only then record it and commit the offsets.
+    std::vector<Delivery> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    std::vector<Done> done;
+    for (const Delivery& d : batch) co_await react(d.event, done);
+    if (node_.store().pending_writes() > 0) co_await node_.store().sync();
     if (incarnation_ != incarnation) co_return;
-    processed_[d.partition] = d.offset + 1;
-    commit(d.partition);
+    for (const Done& d : done) record(d);
+    for (const Done& d : done) {
+      if (d.type == saga::OpType::kAction && node_.store().get(retry_key(d.saga_id, d.step->step))) {
+        node_.spawn(retry_loop(d.saga_id, d.step->route, d.step->step));
+      }
+    }
+    std::vector<bool> touched(partitions_, false);
+    for (const Delivery& d : batch) {
+      processed_[d.partition] = d.offset + 1;
+      touched[d.partition] = true;
+    }
+    for (std::uint32_t p = 0; p < partitions_; ++p) {
+      if (touched[p]) commit(p);
+    }
   }
   if (incarnation_ == incarnation) processing_ = false;
 }
@@ -285,7 +300,7 @@ sim::Task<void> ChoreographyParticipant::subscribe(std::uint32_t partition, std:
 // ---------------------------------------------------------------------------------------------
 // Participant: reacting
 
-sim::Task<void> ChoreographyParticipant::react(DomainEvent event) {
+sim::Task<void> ChoreographyParticipant::react(DomainEvent event, std::vector<Done>& done) {
   ChoreographyEvent what;
   if (!choreography_event(event.kind, what) || routes_taken_.count(event.route) == 0) co_return;
   const saga::SagaDefinition& definition = *routes_.at(event.route);
@@ -309,26 +324,14 @@ sim::Task<void> ChoreographyParticipant::react(DomainEvent event) {
       work.push_back({&step, true});
     }
   }
-  if (work.empty()) {
-    if (store.pending_writes() > 0) co_await store.sync();
-    co_return;
-  }
-  std::vector<Done> done;
   for (const Work& w : work) {
     const sim::Time began = node_.simulator().now();
     co_await service_time(*w.step);
     if (w.compensation) {
       run_compensation(*w.step, event);
-      done.push_back({w.step, saga::OpType::kCompensation, saga::OpResult::kApplied, 1, began});
+      done.push_back({event.aggregate, w.step, saga::OpType::kCompensation, saga::OpResult::kApplied, 1, began});
     } else {
-      done.push_back({w.step, saga::OpType::kAction, run_action(*w.step, event, 1), 1, began});
-    }
-  }
-  co_await store.sync();
-  for (const Done& d : done) record(event, d);
-  for (const Work& w : work) {
-    if (!w.compensation && store.get(retry_key(event.aggregate, w.step->step))) {
-      node_.spawn(retry_loop(event.aggregate, event.route, w.step->step));
+      done.push_back({event.aggregate, w.step, saga::OpType::kAction, run_action(*w.step, event, 1), 1, began});
     }
   }
 }
@@ -396,11 +399,11 @@ void ChoreographyParticipant::emit(const OwnedStep& step, const DomainEvent& tri
   write_outbox_row(node_.store(), e);
 }
 
-void ChoreographyParticipant::record(const DomainEvent& trigger, const Done& d) {
+void ChoreographyParticipant::record(const Done& d) {
   if (history_ == nullptr) return;
   const sim::Time now = node_.simulator().now();
-  history_->op({trigger.aggregate, d.step->step, d.type, d.result, now});
-  history_->attempt({trigger.aggregate, d.step->step, d.type, d.attempt, d.began, now,
+  history_->op({d.saga_id, d.step->step, d.type, d.result, now});
+  history_->attempt({d.saga_id, d.step->step, d.type, d.attempt, d.began, now,
                      d.result == saga::OpResult::kApplied ? saga::AttemptOutcome::kSuccess
                                                           : saga::AttemptOutcome::kFailure});
 }
@@ -436,7 +439,7 @@ sim::Task<void> ChoreographyParticipant::retry_loop(std::uint64_t saga_id, std::
     co_await service_time(*step);
     const saga::OpResult result = run_action(*step, trigger, marker.attempts + 1);
     co_await store.sync();
-    record(trigger, {step, saga::OpType::kAction, result, marker.attempts + 1, began});
+    record({saga_id, step, saga::OpType::kAction, result, marker.attempts + 1, began});
     if (result == saga::OpResult::kApplied) co_return;
   }
 }

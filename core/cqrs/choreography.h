@@ -10,8 +10,8 @@
 //    the node's store ("cs/<saga id>"), and runs what the state makes due for its own steps:
 //    an action or a compensation, each a local transaction that writes the sub-transaction
 //    barrier record ("b/<saga>/<step>/a|c", the layout of saga::SagaParticipant), the business
-//    change and the next event (outbox row) together; then it syncs, and only then commits the
-//    event's offset to the broker. A crash before the sync loses all of it and the broker
+//    change and the next event (outbox row) together; then it syncs (one sync for all the events
+//    queued when the batch began: group commit), and only then commits the offsets. A crash before the sync loses all of it and the broker
 //    delivers the event again; a crash after it leaves a barrier record that keeps the step
 //    from running twice. Due work is found from the state and the barrier records, not from the
 //    event that changed the state, so a redelivered event finishes what a crash interrupted.
@@ -132,6 +132,7 @@ class ChoreographyParticipant {
     bool compensation;
   };
   struct Done {  // what a local transaction did, recorded once it is durable
+    std::uint64_t saga_id;
     const OwnedStep* step;
     saga::OpType type;
     saga::OpResult result;
@@ -145,7 +146,8 @@ class ChoreographyParticipant {
   void commit(std::uint32_t partition);
   sim::Task<void> subscribe(std::uint32_t partition, std::uint32_t incarnation);
   sim::Task<void> process_loop(std::uint32_t incarnation);
-  sim::Task<void> react(DomainEvent event);
+  /// Folds `event` and runs the work it makes due (not yet durable), appending it to `done`.
+  sim::Task<void> react(DomainEvent event, std::vector<Done>& done);
   sim::Task<void> start_saga(DomainEvent event, sim::Time submitted_at);
   sim::Task<void> retry_loop(std::uint64_t saga_id, std::uint32_t route, std::uint32_t step);
   sim::Task<void> service_time(const OwnedStep& step);
@@ -154,7 +156,7 @@ class ChoreographyParticipant {
   saga::OpResult run_action(const OwnedStep& step, const DomainEvent& trigger, std::uint32_t attempt);
   void run_compensation(const OwnedStep& step, const DomainEvent& trigger);
   void emit(const OwnedStep& step, const DomainEvent& trigger, saga::ChoreographyEvent what);
-  void record(const DomainEvent& trigger, const Done& done);
+  void record(const Done& done);
   const OwnedStep* owned(std::uint32_t route, std::uint32_t step) const;
 
   net::Node& node_;
