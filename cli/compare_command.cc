@@ -21,7 +21,8 @@ int compare_command(const std::vector<std::string>& args) {
       "Runs the scenario once per protocol (and per seed) with the same seeds, arrivals and\n"
       "faults, and prints the protocols' figures side by side with a verdict. Protocols: saga\n"
       "(saga orchestration), 2pc (two-phase commit, coordinator on the orchestrator's node),\n"
-      "2pc-pa (presumed abort). With --seeds N each figure is the mean and 95 % confidence\n"
+      "2pc-pa (presumed abort), choreography (saga choreography, broker on the orchestrator's\n"
+      "node). With --seeds N each figure is the mean and 95 % confidence\n"
       "interval (Student t) over seeds S..S+N-1, S the scenario's seed or --seed.\n"
       "Exit codes: 0 every run's checks passed, 1 a check failed, 2 usage or scenario error (also\n"
       "a protocol the runner does not implement yet), 3 internal error.\n\noptions",
@@ -33,7 +34,7 @@ int compare_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("protocols", po::value<std::string>(&protocols)->value_name("LIST"),
-       "comma-separated protocols to compare: saga, 2pc, 2pc-pa (required)")
+       "comma-separated protocols to compare: saga, 2pc, 2pc-pa, choreography (required)")
       ("seeds", po::value<long long>(&seeds)->default_value(1)->value_name("N"),
        "runs per protocol, with seeds S, S+1, ..., S+N-1 (N >= 1)")
       ("seed", po::value<std::uint64_t>()->value_name("S"), "first seed (default: the scenario's)")

@@ -19,7 +19,8 @@ void register_protocols(Registry& registry) {
       .implemented = true;
   registry.add_protocol("saga_choreography",
                         "services react to each other's domain events; no orchestrator",
-                        {string_param("broker_node", "broker", "node of the event broker")});
+                        {string_param("broker_node", "broker", "node of the event broker")})
+      .implemented = true;
   registry.add_protocol(
       "two_phase_commit", "prepare, vote, decision, acknowledgement under strict 2PL",
       {string_param("coordinator_node", "", "node of the coordinator"),

@@ -147,7 +147,7 @@ std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::Pro
 }  // namespace
 
 const std::vector<std::string>& comparison_protocols() {
-  static const std::vector<std::string> kNames = {"saga", "2pc", "2pc-pa"};
+  static const std::vector<std::string> kNames = {"saga", "2pc", "2pc-pa", "choreography"};
   return kNames;
 }
 
@@ -194,6 +194,11 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
           : "orchestrator";
   if (name == "saga") {
     if (!protocol->has_saga_orchestration()) protocol->mutable_saga_orchestration();
+    return out;
+  }
+  if (name == "choreography") {
+    // The broker takes the orchestrator's node, which runs no service.
+    if (!protocol->has_saga_choreography()) protocol->mutable_saga_choreography()->set_broker_node(orchestrator);
     return out;
   }
   if (name == "2pc" || name == "2pc-pa") {

@@ -189,10 +189,25 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenari
       orchestration.orchestrator_node().empty() ? "orchestrator" : orchestration.orchestrator_node();
   config.orchestrator.recovery_interval = sim::duration_from_seconds(
       orchestration.has_recovery_interval_s() ? orchestration.recovery_interval_s() : 1.0);
+  if (s.protocol().has_saga_choreography()) {
+    const auto& c = s.protocol().saga_choreography();
+    // Default broker node: "broker" when the topology has one, else its first node.
+    const auto& nodes = s.topology().node();
+    const bool has_broker = std::any_of(nodes.begin(), nodes.end(),
+                                        [](const auto& n) { return n.name() == "broker"; });
+    config.choreography_broker_node = !c.broker_node().empty() ? c.broker_node()
+                                      : has_broker || nodes.empty() ? "broker"
+                                                                    : nodes.Get(0).name();
+  }
   for (const auto& service : s.service()) {
     const Params params(service);
     saga::ParticipantConfig participant;
     participant.barrier = !params.has("barrier") || params.flag("barrier");
+    if (!participant.barrier && s.protocol().has_saga_choreography()) {
+      unsupported("service[" + service.name() + "].param barrier",
+                  "under saga_choreography a service finds its due work through its barrier "
+                  "records, so the barrier cannot be switched off");
+    }
     // W3's transfer service names its local transaction time after the workload's text.
     participant.service_time_ms_mean = params.number(
         service.type() == "transfer.participant" ? "local_txn_ms_mean" : "service_time_ms_mean");
@@ -270,6 +285,9 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     twopc_ = std::make_unique<TwoPhaseWorld>(
         simulator, twopc_world_config(loaded, network_config(loaded), node_configs(loaded)));
   } else {
+    if (s.has_cqrs() && s.protocol().has_saga_choreography()) {
+      unsupported("cqrs", "the read side is fed by saga orchestration only");
+    }
     if (s.has_cqrs()) cqrs_ = std::make_unique<CqrsScenario>(simulator, loaded, arrivals_end);
     world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded, cqrs_.get()));
     if (cqrs_) cqrs_->attach(*world_);
@@ -299,7 +317,7 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
     };
   } else {
     submit = [this](std::uint32_t route, saga::SagaArgs args) {
-      world_->orchestrator().submit(route, next_saga_id_++, args);
+      world_->submit(route, next_saga_id_++, args);
     };
   }
   const auto& workload = s.workload();
@@ -389,6 +407,7 @@ std::vector<net::NodeId> SagaScenario::resolve(const std::vector<std::string>& n
 }
 
 void SagaScenario::start() {
+  if (world_) world_->start();
   for (auto& a : arrivals_) a->start();
   if (transfers_) transfers_->start();
   if (cqrs_) cqrs_->start();
@@ -492,8 +511,7 @@ bool SagaScenario::done() const {
     const auto& coordinator = twopc_->coordinator();
     return coordinator.node().is_up() && coordinator.in_flight() == 0 && twopc_->participants_settled();
   }
-  const auto& orchestrator = world_->orchestrator();
-  return orchestrator.node().is_up() && orchestrator.in_flight() == 0 && (!cqrs_ || cqrs_->idle());
+  return world_->coordinator_up() && world_->in_flight() == 0 && (!cqrs_ || cqrs_->idle());
 }
 
 std::uint64_t SagaScenario::finished() const {
@@ -501,7 +519,7 @@ std::uint64_t SagaScenario::finished() const {
     const auto& st = twopc_->coordinator().stats();
     return st.committed + st.aborted;
   }
-  const auto& st = world_->orchestrator().stats();
+  const auto& st = world_->saga_stats();
   return st.committed + st.compensated + st.stuck;
 }
 
@@ -516,10 +534,10 @@ void SagaScenario::add_probes(metrics::FixedIntervalSampler& sampler) {
     });
     return;
   }
-  const auto& orchestrator = world_->orchestrator();
-  sampler.add_probe("sagas in flight", [&orchestrator] { return static_cast<double>(orchestrator.in_flight()); });
-  sampler.add_probe("sagas finished", [&orchestrator] {
-    const auto& st = orchestrator.stats();
+  SagaWorld& world = *world_;
+  sampler.add_probe("sagas in flight", [&world] { return static_cast<double>(world.in_flight()); });
+  sampler.add_probe("sagas finished", [&world] {
+    const auto& st = world.saga_stats();
     return static_cast<double>(st.committed + st.compensated + st.stuck);
   });
 }
@@ -602,7 +620,7 @@ bool SagaScenario::fill_twopc_report(report::Report& r) {
 
 bool SagaScenario::fill_report(report::Report& r) {
   if (twopc_) return fill_twopc_report(r);
-  const auto& stats = world_->orchestrator().stats();
+  const auto& stats = world_->saga_stats();
   auto* sagas = r.mutable_sagas();
   sagas->set_started(stats.started);
   sagas->set_rejected(stats.rejected);

@@ -45,7 +45,7 @@ std::vector<std::pair<double, double>> fault_windows(const report::Report& repor
 report::TransactionsReport saga_transactions(SagaWorld& world, const report::Report& r,
                                              std::uint64_t atomicity_violations,
                                              sim::Time last_arrival) {
-  const auto& stats = world.orchestrator().stats();
+  const auto& stats = world.saga_stats();
   const auto& history = world.history().history();
   std::set<std::uint64_t> applied;  // sagas with at least one action applied
   for (const auto& op : history.ops) {

@@ -40,6 +40,10 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
     }
     routes.push_back(std::move(route));
   }
+  if (!config_.choreography_broker_node.empty()) {
+    build_choreography(simulator);
+    return;
+  }
   orchestrator_ = std::make_unique<saga::SagaOrchestrator>(node(config_.orchestrator_node),
                                                            std::move(routes),
                                                            config_.orchestrator,
@@ -58,6 +62,86 @@ void SagaWorld::start_retention(sim::Duration horizon) {
       [this](std::uint64_t saga_id, std::uint32_t route, saga::SagaOutcome, sim::Time at) {
         retention_->on_finished(saga_id, route, at);
       });
+}
+
+void SagaWorld::build_choreography(sim::Simulator& simulator) {
+  saga::HistoryRecorder* history = config_.record_history ? &history_ : nullptr;
+  std::vector<const saga::SagaDefinition*> routes;
+  for (const auto& definition : config_.sagas) routes.push_back(&definition);
+  net::Node& broker_node = node(config_.choreography_broker_node);
+  broker_ = std::make_unique<cqrs::Broker>(broker_node, cqrs::BrokerConfig{config_.broker_partitions, 64});
+  monitor_ = std::make_unique<cqrs::ChoreographyMonitor>(simulator, routes, history);
+  broker_->set_on_durable([this](const cqrs::DomainEvent& e) { monitor_->observe(e); });
+  // The steps each service node runs, in node order of first appearance among the services.
+  std::vector<std::string> node_order;
+  std::map<std::string, std::vector<cqrs::OwnedStep>> owned;
+  for (const auto& spec : config_.services) {
+    if (!owned.count(spec.node)) node_order.push_back(spec.node);
+    owned[spec.node];
+  }
+  for (std::uint32_t r = 0; r < config_.sagas.size(); ++r) {
+    const auto& steps = config_.sagas[r].steps;
+    for (std::uint32_t s = 0; s < steps.size(); ++s) {
+      const std::size_t index = service_index_.at(steps[s].service);
+      ServiceSpec& spec = config_.services[index];
+      owned[spec.node].push_back({r, s, static_cast<std::uint32_t>(index), spec.service.get(),
+                                  spec.participant.service_time_ms_mean});
+    }
+  }
+  std::map<std::string, cqrs::ChoreographyParticipant*> by_node;
+  for (std::size_t i = 0; i < node_order.size(); ++i) {
+    net::Node& service_node = node(node_order[i]);
+    if (service_node.id() == broker_node.id()) {
+      throw std::invalid_argument("saga_choreography: the broker node '" + node_order[i] +
+                                  "' cannot also run a service");
+    }
+    cqrs::ChoreographyConfig config;
+    config.group = static_cast<std::uint32_t>(1000 + i);
+    // Pipelined publishing: a serial relay (one round trip per row) caps a node at a few hundred
+    // events per second, and choreography needs no order between one node's rows.
+    cqrs::RelayConfig relay;
+    relay.poll_interval = sim::milliseconds(2);
+    relay.max_in_flight = 64;
+    relays_.push_back(std::make_unique<cqrs::OutboxRelay>(service_node, broker_node.id(), relay));
+    choreographers_.push_back(std::make_unique<cqrs::ChoreographyParticipant>(
+        service_node, broker_node.id(), config_.broker_partitions, routes,
+        std::move(owned[node_order[i]]), config, *monitor_, history));
+    by_node[node_order[i]] = choreographers_.back().get();
+  }
+  for (const auto& definition : config_.sagas) {
+    // The entry: the service of the first step in topological order (a step with no `after`).
+    const std::uint32_t first = saga::topological_order(definition).front();
+    const std::size_t index = service_index_.at(definition.steps[first].service);
+    entries_.emplace_back(by_node.at(config_.services[index].node), static_cast<std::uint32_t>(index));
+  }
+}
+
+void SagaWorld::start() {
+  for (auto& relay : relays_) relay->start();
+  for (auto& participant : choreographers_) participant->start();
+}
+
+bool SagaWorld::submit(std::uint32_t route, std::uint64_t saga_id, saga::SagaArgs args) {
+  if (!choreography()) return orchestrator_->submit(route, saga_id, args);
+  const auto& [entry, service] = entries_.at(route);
+  const bool accepted = entry->submit(route, saga_id, args, service);
+  monitor_->submitted(route, accepted);
+  return accepted;
+}
+
+std::size_t SagaWorld::in_flight() const {
+  if (!choreography()) return orchestrator_->in_flight();
+  std::size_t n = monitor_->in_flight();
+  for (const auto& participant : choreographers_) n += participant->submitting();
+  return n;
+}
+
+bool SagaWorld::coordinator_up() const {
+  return choreography() || orchestrator_->node().is_up();
+}
+
+const saga::OrchestratorStats& SagaWorld::saga_stats() const {
+  return choreography() ? monitor_->stats() : orchestrator_->stats();
 }
 
 net::Node& SagaWorld::node(const std::string& name) {

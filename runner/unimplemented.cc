@@ -13,9 +13,10 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // Fields (with everything inside them) that the runner implements.
-constexpr std::array<std::string_view, 19> kImplementedFields = {
+constexpr std::array<std::string_view, 20> kImplementedFields = {
     "name",          "description",    "seed",     "stop",
     "topology",      "service",        "saga",     "protocol.saga_orchestration",
+    "protocol.saga_choreography",
     // Two-phase commit without cooperative termination (not implemented yet).
     "protocol.two_phase_commit.coordinator_node", "protocol.two_phase_commit.presumed_abort",
     "protocol.two_phase_commit.vote_timeout_ms",

@@ -65,7 +65,7 @@ DomainEvent Broker::entry(std::uint32_t partition, std::uint64_t offset) {
 
 void Broker::on_publish(const net::Message& m) {
   ensure_current();
-  const DomainEvent event = unpack(m.payload.words[0], m.payload.words[1]);
+  const DomainEvent event = get_event(m.payload);
   const std::uint32_t p = partition_of(event.aggregate, config_.partitions);
   node_.store().put(log_key(p, log_[p].size()), to_record(event));
   log_[p].push_back(event);
@@ -75,7 +75,12 @@ void Broker::on_publish(const net::Message& m) {
 
 sim::Task<void> Broker::make_durable(net::Message request, std::uint32_t partition, std::uint64_t end) {
   co_await node_.store().sync();
-  if (end > durable_end_[partition]) durable_end_[partition] = end;
+  if (end > durable_end_[partition]) {
+    if (on_durable_) {
+      for (std::uint64_t o = durable_end_[partition]; o < end; ++o) on_durable_(log_[partition][o]);
+    }
+    durable_end_[partition] = end;
+  }
   net::Payload ack;
   ack.words[0] = 1;
   node_.reply(request, ack);
@@ -128,8 +133,7 @@ void Broker::push(std::uint32_t group, std::uint32_t partition) {
   for (; cursor.next < limit; ++cursor.next) {
     const DomainEvent& e = log_[partition][cursor.next];
     net::Payload payload;
-    payload.words[0] = e.aggregate;
-    payload.words[1] = pack(e);
+    put_event(payload, e);
     payload.words[2] = cursor.next;
     payload.words[3] = partition | (std::uint64_t{group} << 32);
     node_.send(cursor.consumer, kDeliver, payload);

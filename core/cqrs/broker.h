@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -46,6 +47,9 @@ class Broker {
   /// The entry at `offset`. REQUIRES: offset < end(partition).
   DomainEvent entry(std::uint32_t partition, std::uint64_t offset);
   std::uint64_t appended() const { return appended_; }
+  /// Sees each log entry once it is durable, in log order per partition (an observer outside
+  /// the simulated system, e.g. the choreography monitor: it must not change the run).
+  void set_on_durable(std::function<void(const DomainEvent&)> hook) { on_durable_ = std::move(hook); }
 
  private:
   struct Cursor {
@@ -70,6 +74,7 @@ class Broker {
   std::map<std::pair<std::uint32_t, std::uint32_t>, Cursor> cursors_;
   bool offsets_sync_pending_ = false;
   std::uint64_t appended_ = 0;
+  std::function<void(const DomainEvent&)> on_durable_;
 };
 
 }  // namespace txsim::cqrs

@@ -16,10 +16,14 @@
 //                  words[3] partition.
 //   kCommitOffset  consumer -> broker, one-way: words[0] group, words[1] partition, words[2] the
 //                  next offset the group needs (everything before it is applied durably).
+// Saga choreography events (core/cqrs/choreography.h) also carry the saga's route and business
+// arguments (event-carried state transfer); publish and deliver put them in the key bytes
+// (put_event / get_event). Events without them (route and arguments 0) travel as before.
 // Units: virtual time is integer nanoseconds (sim::Time) where it appears.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <tuple>
 
@@ -39,7 +43,20 @@ inline constexpr net::MessageType kRead = 52;
 inline constexpr std::uint64_t kFromCommitted = UINT64_MAX;
 
 /// What the event says happened, from the role of the service that emitted it.
-enum class EventKind : std::uint8_t { kOther = 0, kIngested = 1, kDescribed = 2, kPublished = 3 };
+/// Kinds 16..20 are saga choreography events (core/txn/saga/choreography.h): the saga began,
+/// a step's action committed or was refused, its compensation committed, a retriable step
+/// gave up at its deadline.
+enum class EventKind : std::uint8_t {
+  kOther = 0,
+  kIngested = 1,
+  kDescribed = 2,
+  kPublished = 3,
+  kSagaStarted = 16,
+  kStepDone = 17,
+  kStepFailed = 18,
+  kStepCompensated = 19,
+  kStepStuck = 20,
+};
 
 struct DomainEvent {
   std::uint64_t aggregate = 0;  // saga id = upload id
@@ -47,7 +64,12 @@ struct DomainEvent {
   std::uint32_t step = 0;       // < 2^16
   bool compensation = false;
   EventKind kind = EventKind::kOther;
+  // Choreography only: which saga definition (route) the aggregate runs, and its arguments.
+  std::uint32_t route = 0;
+  std::uint64_t args_a = 0;
+  std::uint64_t args_b = 0;
 
+  bool has_saga_data() const { return route != 0 || args_a != 0 || args_b != 0; }
   std::uint64_t version() const { return 2 * std::uint64_t{step} + (compensation ? 2 : 1); }
   auto id() const { return std::tuple(aggregate, service, step, compensation); }
   bool operator==(const DomainEvent&) const = default;
@@ -68,9 +90,38 @@ inline DomainEvent unpack(std::uint64_t aggregate, std::uint64_t word) {
   return e;
 }
 
-/// The event as a stored value ("<aggregate>:<packed>" in decimal).
+/// The event as a stored value ("<aggregate>:<packed>" in decimal, then
+/// ":<route>:<args a>:<args b>" when the event carries saga data).
 inline std::string to_record(const DomainEvent& e) {
-  return std::to_string(e.aggregate) + ":" + std::to_string(pack(e));
+  std::string record = std::to_string(e.aggregate) + ":" + std::to_string(pack(e));
+  if (e.has_saga_data()) {
+    record += ":" + std::to_string(e.route) + ":" + std::to_string(e.args_a) + ":" +
+              std::to_string(e.args_b);
+  }
+  return record;
+}
+
+/// Writes the event into words[0..1] (and the key bytes for saga data) of a message payload.
+inline void put_event(net::Payload& p, const DomainEvent& e) {
+  p.words[0] = e.aggregate;
+  p.words[1] = pack(e);
+  if (!e.has_saga_data()) return;
+  static_assert(net::Payload::kKeyBytes >= 20);
+  std::memcpy(p.key_bytes.data(), &e.args_a, 8);
+  std::memcpy(p.key_bytes.data() + 8, &e.args_b, 8);
+  std::memcpy(p.key_bytes.data() + 16, &e.route, 4);
+  p.key_length = 20;
+}
+
+/// Reads an event written by put_event.
+inline DomainEvent get_event(const net::Payload& p) {
+  DomainEvent e = unpack(p.words[0], p.words[1]);
+  if (p.key_length == 20) {
+    std::memcpy(&e.args_a, p.key_bytes.data(), 8);
+    std::memcpy(&e.args_b, p.key_bytes.data() + 8, 8);
+    std::memcpy(&e.route, p.key_bytes.data() + 16, 4);
+  }
+  return e;
 }
 /// REQUIRES: `record` came from to_record (std::invalid_argument otherwise).
 DomainEvent from_record(const std::string& record);

@@ -13,7 +13,18 @@ constexpr std::string_view kSequenceKey = "o#sequence";
 DomainEvent from_record(const std::string& record) {
   const auto colon = record.find(':');
   if (colon == std::string::npos) throw std::invalid_argument("not an event record: " + record);
-  return unpack(std::stoull(record.substr(0, colon)), std::stoull(record.substr(colon + 1)));
+  std::size_t end = 0;
+  const std::string rest = record.substr(colon + 1);
+  DomainEvent e = unpack(std::stoull(record.substr(0, colon)), std::stoull(rest, &end));
+  if (end < rest.size()) {  // saga data: ":<route>:<a>:<b>"
+    std::size_t used = 0;
+    std::string tail = rest.substr(end + 1);
+    e.route = static_cast<std::uint32_t>(std::stoull(tail, &used));
+    tail = tail.substr(used + 1);
+    e.args_a = std::stoull(tail, &used);
+    e.args_b = std::stoull(tail.substr(used + 1));
+  }
+  return e;
 }
 
 std::uint32_t partition_of(std::uint64_t aggregate, std::uint32_t partitions) {
@@ -65,7 +76,9 @@ void OutboxService::apply_compensation(storage::DurableStore& store,
 }
 
 OutboxRelay::OutboxRelay(net::Node& node, net::NodeId broker, RelayConfig config)
-    : node_(node), broker_(broker), config_(config) {}
+    : node_(node), broker_(broker), config_(config) {
+  if (config_.max_in_flight == 0) throw std::invalid_argument("outbox relay: max_in_flight must be >= 1");
+}
 
 void OutboxRelay::start() { node_.simulator().spawn(poll()); }
 
@@ -74,12 +87,45 @@ bool OutboxRelay::idle() const { return outbox_rows(node_.store()) == 0; }
 sim::Task<void> OutboxRelay::poll() {
   for (;;) {
     co_await node_.simulator().sleep(config_.poll_interval);
+    if (config_.max_in_flight > 1) {
+      if (node_.is_up()) launch_publishes();
+      continue;
+    }
     // A crash ends the pass with the incarnation; the next incarnation starts its own.
     if (node_.is_up() && busy_incarnation_ != node_.incarnation()) {
       busy_incarnation_ = node_.incarnation();
       node_.spawn(publish_pass(node_.incarnation()));
     }
   }
+}
+
+void OutboxRelay::launch_publishes() {
+  if (inflight_incarnation_ != node_.incarnation()) {  // a crash ended the earlier publishes
+    inflight_incarnation_ = node_.incarnation();
+    inflight_.clear();
+  }
+  const auto& durable = node_.store().durable_contents();
+  for (auto it = durable.lower_bound(kOutboxPrefix);
+       it != durable.end() && it->first.compare(0, kOutboxPrefix.size(), kOutboxPrefix) == 0 &&
+       inflight_.size() < config_.max_in_flight;
+       ++it) {
+    // A row deleted but not yet durably deleted is still listed: skip what is gone or in flight.
+    if (inflight_.count(it->first) > 0 || !node_.store().contents().count(it->first)) continue;
+    inflight_.insert(it->first);
+    node_.spawn(publish_one(it->first, from_record(it->second.value), node_.incarnation()));
+  }
+}
+
+sim::Task<void> OutboxRelay::publish_one(std::string key, DomainEvent event, std::uint32_t incarnation) {
+  net::Payload payload;
+  put_event(payload, event);
+  const net::CallResult r = co_await node_.call(broker_, kPublish, payload, config_.call_timeout);
+  if (r.status == net::CallStatus::kReply) {
+    node_.store().erase(key);
+    ++published_;
+  }
+  if (inflight_incarnation_ == incarnation) inflight_.erase(key);
+  if (r.status == net::CallStatus::kReply) co_await node_.store().sync();
 }
 
 sim::Task<void> OutboxRelay::publish_pass(std::uint32_t incarnation) {
@@ -91,8 +137,7 @@ sim::Task<void> OutboxRelay::publish_pass(std::uint32_t incarnation) {
   bool deleted = false;
   for (const auto& [key, event] : rows) {
     net::Payload payload;
-    payload.words[0] = event.aggregate;
-    payload.words[1] = pack(event);
+    put_event(payload, event);
     const net::CallResult r = co_await node_.call(broker_, kPublish, payload, config_.call_timeout);
     if (r.status != net::CallStatus::kReply) break;  // keep order: retry from here next pass
     node_.store().erase(key);

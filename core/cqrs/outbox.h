@@ -17,6 +17,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "core/cqrs/events.h"
 #include "core/net/node.h"
@@ -64,6 +66,11 @@ class OutboxService : public saga::SagaService {
 struct RelayConfig {
   sim::Duration poll_interval = sim::milliseconds(5);
   sim::Duration call_timeout = sim::milliseconds(500);
+  /// Publishes in flight at once. 1: one row at a time, in row order (a pass stops at the first
+  /// unacknowledged row). More: rows are published concurrently and may reach the broker out of
+  /// row order — for consumers that need no order between a node's rows (saga choreography:
+  /// each event is caused by an earlier durable one). REQUIRES: >= 1.
+  std::uint32_t max_in_flight = 1;
 };
 
 class OutboxRelay {
@@ -81,12 +88,17 @@ class OutboxRelay {
  private:
   sim::Task<void> poll();
   sim::Task<void> publish_pass(std::uint32_t incarnation);
+  void launch_publishes();
+  sim::Task<void> publish_one(std::string key, DomainEvent event, std::uint32_t incarnation);
 
   net::Node& node_;
   net::NodeId broker_;
   RelayConfig config_;
   std::uint32_t busy_incarnation_ = 0;  // incarnation running a pass (0: none)
   std::uint64_t published_ = 0;
+  // Pipelined mode (max_in_flight > 1): rows being published by this incarnation.
+  std::uint32_t inflight_incarnation_ = 0;
+  std::set<std::string> inflight_;
 };
 
 }  // namespace txsim::cqrs

@@ -14,7 +14,7 @@ std::uint32_t flag_of(EventKind kind) {
     case EventKind::kIngested: return kMedia;
     case EventKind::kDescribed: return kDescription;
     case EventKind::kPublished: return kPublished;
-    case EventKind::kOther: break;
+    default: break;  // kOther and the saga choreography kinds carry no feed state
   }
   return 0;
 }

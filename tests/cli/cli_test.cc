@@ -281,11 +281,12 @@ TEST(Cli, BadSetExits2NamingThePath) {
 }
 
 TEST(Cli, RunRefusesWhatItDoesNotImplementYet) {
-  const std::string file = std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/choreography.textproto";
-  EXPECT_EQ(txsim("validate " + file).exit_code, 0);
-  const Result r = txsim("run " + file);
+  const std::string file = std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/2pc.textproto";
+  const std::string cooperative = " --set protocol.two_phase_commit.cooperative_termination=true";
+  EXPECT_EQ(txsim("validate " + file + cooperative).exit_code, 0);
+  const Result r = txsim("run " + file + cooperative);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.output, HasSubstr("not implemented yet: protocol.saga_choreography"));
+  EXPECT_THAT(r.output, HasSubstr("not implemented yet: protocol.two_phase_commit.cooperative_termination"));
 }
 
 TEST(Cli, ShippedScenariosValidate) {

@@ -1,0 +1,473 @@
+#include "core/cqrs/choreography.h"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "core/cqrs/outbox.h"
+#include "core/sim/distributions.h"
+
+namespace txsim::cqrs {
+namespace {
+
+using saga::ChoreographyEvent;
+
+constexpr std::uint64_t kUnknownOffset = UINT64_MAX;
+constexpr std::string_view kRetryPrefix = "rt/";
+
+std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
+
+// The barrier layout of saga::SagaParticipant: "b/<saga id in decimal>/<step>/<a|c>".
+std::string barrier_key(std::uint64_t saga_id, std::uint32_t step, char operation) {
+  return "b/" + std::to_string(saga_id) + "/" + std::to_string(step) + "/" + operation;
+}
+
+std::string retry_key(std::uint64_t saga_id, std::uint32_t step) {
+  return std::string(kRetryPrefix) + hex16(saga_id) + "/" + hex16(step);
+}
+
+// Retry marker: "<route>:<args a>:<args b>:<retrying since, ns>:<attempts so far>".
+struct RetryMarker {
+  std::uint32_t route = 0;
+  std::uint64_t a = 0, b = 0;
+  std::int64_t since_ns = 0;
+  std::uint32_t attempts = 0;
+};
+
+std::string to_value(const RetryMarker& m) {
+  return std::to_string(m.route) + ":" + std::to_string(m.a) + ":" + std::to_string(m.b) + ":" +
+         std::to_string(m.since_ns) + ":" + std::to_string(m.attempts);
+}
+
+RetryMarker parse_marker(const std::string& value) {
+  RetryMarker m;
+  unsigned long long route = 0, a = 0, b = 0, attempts = 0;
+  long long since = 0;
+  if (std::sscanf(value.c_str(), "%llu:%llu:%llu:%lld:%llu", &route, &a, &b, &since, &attempts) != 5) {
+    throw std::logic_error("bad choreography retry marker: " + value);
+  }
+  m.route = static_cast<std::uint32_t>(route);
+  m.a = a;
+  m.b = b;
+  m.since_ns = since;
+  m.attempts = static_cast<std::uint32_t>(attempts);
+  return m;
+}
+
+saga::SagaOutcome outcome_of(saga::SagaStatus status) {
+  switch (status) {
+    case saga::SagaStatus::kCommitted: return saga::SagaOutcome::kCommitted;
+    case saga::SagaStatus::kCompensated: return saga::SagaOutcome::kCompensated;
+    case saga::SagaStatus::kStuck: return saga::SagaOutcome::kStuck;
+    default: return saga::SagaOutcome::kNone;
+  }
+}
+
+}  // namespace
+
+EventKind event_kind(ChoreographyEvent event) {
+  return static_cast<EventKind>(static_cast<std::uint8_t>(EventKind::kSagaStarted) +
+                                static_cast<std::uint8_t>(event));
+}
+
+bool choreography_event(EventKind kind, ChoreographyEvent& out) {
+  const auto k = static_cast<std::uint8_t>(kind);
+  const auto first = static_cast<std::uint8_t>(EventKind::kSagaStarted);
+  if (k < first || k > static_cast<std::uint8_t>(EventKind::kStepStuck)) return false;
+  out = static_cast<ChoreographyEvent>(k - first);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monitor
+
+ChoreographyMonitor::ChoreographyMonitor(sim::Simulator& simulator,
+                                         std::vector<const saga::SagaDefinition*> routes,
+                                         saga::HistoryRecorder* history)
+    : simulator_(simulator), routes_(std::move(routes)), history_(history) {
+  for (const auto* definition : routes_) stats_.steps.emplace_back(definition->steps.size());
+}
+
+void ChoreographyMonitor::submitted(std::uint32_t, bool accepted_by_entry) {
+  if (accepted_by_entry) {
+    ++stats_.started;
+  } else {
+    ++stats_.rejected;
+  }
+}
+
+void ChoreographyMonitor::accepted(std::uint64_t saga_id, std::uint32_t route, sim::Time submitted_at) {
+  if (finished_.count(saga_id) > 0) return;
+  const saga::SagaDefinition& definition = *routes_.at(route);
+  auto [it, fresh] = sagas_.try_emplace(saga_id, Tracked{saga::ChoreographyState(definition), submitted_at});
+  if (it->second.accepted) return;
+  it->second.accepted = true;
+  it->second.submitted_at = submitted_at;
+  ++accepted_unfinished_;
+  if (history_ != nullptr) history_->accepted(saga_id, definition, simulator_.now());
+}
+
+void ChoreographyMonitor::observe(const DomainEvent& event) {
+  ChoreographyEvent what;
+  if (!choreography_event(event.kind, what) || finished_.count(event.aggregate) > 0) return;
+  if (event.route >= routes_.size()) throw std::logic_error("choreography event names an unknown saga");
+  auto it = sagas_.find(event.aggregate);
+  if (it == sagas_.end()) {
+    it = sagas_.emplace(event.aggregate,
+                        Tracked{saga::ChoreographyState(*routes_[event.route]), simulator_.now()})
+             .first;
+  }
+  it->second.state.apply(what, event.step);
+  if (it->second.state.finished()) finish(event.aggregate, it->second);
+}
+
+void ChoreographyMonitor::finish(std::uint64_t saga_id, Tracked& tracked) {
+  const sim::Time now = simulator_.now();
+  const saga::SagaStatus status = tracked.state.status();
+  const std::int64_t latency = (now - tracked.submitted_at).ns();
+  if (status == saga::SagaStatus::kCommitted) {
+    ++stats_.committed;
+    stats_.committed_latency_ns.record(latency);
+  } else if (status == saga::SagaStatus::kCompensated) {
+    ++stats_.compensated;
+    stats_.compensated_latency_ns.record(latency);
+  } else {
+    ++stats_.stuck;
+  }
+  if (history_ != nullptr) history_->finished(saga_id, outcome_of(status), now);
+  if (tracked.accepted) --accepted_unfinished_;
+  finished_.insert(saga_id);
+  sagas_.erase(saga_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Participant: consuming
+
+ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId broker,
+                                                 std::uint32_t partitions,
+                                                 std::vector<const saga::SagaDefinition*> routes,
+                                                 std::vector<OwnedStep> steps,
+                                                 ChoreographyConfig config,
+                                                 ChoreographyMonitor& monitor,
+                                                 saga::HistoryRecorder* history)
+    : node_(node), broker_(broker), partitions_(partitions), routes_(std::move(routes)),
+      steps_(std::move(steps)), config_(config), monitor_(monitor), history_(history),
+      service_time_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/service_time")),
+      business_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/business")),
+      backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")) {
+  for (const auto& step : steps_) {
+    if (step.route >= routes_.size() || step.step >= routes_[step.route]->steps.size() ||
+        step.implementation == nullptr || step.service_time_ms_mean < 0) {
+      throw std::invalid_argument("choreography on node '" + node_.name() + "': bad owned step");
+    }
+    routes_taken_.insert(step.route);
+  }
+  node_.on(kDeliver, [this](net::Node&, const net::Message& m) { on_deliver(m); });
+}
+
+void ChoreographyParticipant::start() { node_.simulator().spawn(resubscribe_loop()); }
+
+const OwnedStep* ChoreographyParticipant::owned(std::uint32_t route, std::uint32_t step) const {
+  for (const auto& s : steps_) {
+    if (s.route == route && s.step == step) return &s;
+  }
+  return nullptr;
+}
+
+// A new incarnation starts from the store's durable contents: per-saga states and retry
+// markers are there; progress in the log comes from the broker's committed offsets.
+void ChoreographyParticipant::ensure_current() {
+  if (incarnation_ == node_.incarnation()) return;
+  incarnation_ = node_.incarnation();
+  next_.assign(partitions_, kUnknownOffset);
+  processed_.assign(partitions_, kUnknownOffset);
+  active_.assign(partitions_, false);
+  subscribing_.assign(partitions_, false);
+  held_.assign(partitions_, {});
+  queue_.clear();
+  processing_ = false;
+  submitting_ = 0;
+  const auto& rows = node_.store().contents();
+  for (auto it = rows.lower_bound(kRetryPrefix);
+       it != rows.end() && it->first.compare(0, kRetryPrefix.size(), kRetryPrefix) == 0; ++it) {
+    const std::uint64_t saga_id = std::stoull(it->first.substr(3, 16), nullptr, 16);
+    const auto step = static_cast<std::uint32_t>(std::stoull(it->first.substr(20, 16), nullptr, 16));
+    node_.spawn(retry_loop(saga_id, parse_marker(it->second.value).route, step));
+  }
+}
+
+std::size_t ChoreographyParticipant::submitting() const {
+  return node_.is_up() && incarnation_ == node_.incarnation() ? submitting_ : 0;
+}
+
+void ChoreographyParticipant::on_deliver(const net::Message& m) {
+  ensure_current();
+  const auto partition = static_cast<std::uint32_t>(m.payload.words[3] & 0xffffffff);
+  const auto group = static_cast<std::uint32_t>(m.payload.words[3] >> 32);
+  if (group != config_.group || partition >= partitions_) {
+    throw std::logic_error("choreography on node '" + node_.name() +
+                           "' got a delivery for another consumer");
+  }
+  const std::uint64_t offset = m.payload.words[2];
+  if (next_[partition] == kUnknownOffset || offset < next_[partition]) return;  // duplicate
+  const DomainEvent event = get_event(m.payload);
+  if (offset > next_[partition]) {  // overtook an earlier offset: wait for it
+    held_[partition].emplace(offset, event);
+    return;
+  }
+  active_[partition] = true;
+  queue_.push_back({partition, offset, event});
+  ++next_[partition];
+  auto& held = held_[partition];
+  for (auto it = held.begin(); it != held.end() && it->first <= next_[partition]; it = held.erase(it)) {
+    if (it->first < next_[partition]) continue;
+    queue_.push_back({partition, it->first, it->second});
+    ++next_[partition];
+  }
+  if (!processing_) {
+    processing_ = true;
+    node_.spawn(process_loop(incarnation_));
+  }
+}
+
+sim::Task<void> ChoreographyParticipant::process_loop(std::uint32_t incarnation) {
+  while (!queue_.empty()) {
+    // Group commit: fold (and act on) every event queued now, make it all durable with one
+    // sync, and only then record it and commit the offsets.
+    std::vector<Delivery> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    std::vector<Done> done;
+    for (const Delivery& d : batch) co_await react(d.event, done);
+    if (node_.store().pending_writes() > 0) co_await node_.store().sync();
+    if (incarnation_ != incarnation) co_return;
+    for (const Done& d : done) record(d);
+    for (const Done& d : done) {
+      if (d.type == saga::OpType::kAction && node_.store().get(retry_key(d.saga_id, d.step->step))) {
+        node_.spawn(retry_loop(d.saga_id, d.step->route, d.step->step));
+      }
+    }
+    std::vector<bool> touched(partitions_, false);
+    for (const Delivery& d : batch) {
+      processed_[d.partition] = d.offset + 1;
+      touched[d.partition] = true;
+    }
+    for (std::uint32_t p = 0; p < partitions_; ++p) {
+      if (touched[p]) commit(p);
+    }
+  }
+  if (incarnation_ == incarnation) processing_ = false;
+}
+
+void ChoreographyParticipant::commit(std::uint32_t partition) {
+  net::Payload payload;
+  payload.words[0] = config_.group;
+  payload.words[1] = partition;
+  payload.words[2] = processed_[partition];
+  node_.send(broker_, kCommitOffset, payload);
+}
+
+sim::Task<void> ChoreographyParticipant::resubscribe_loop() {
+  for (;;) {
+    co_await node_.simulator().sleep(config_.resubscribe_interval);
+    if (!node_.is_up()) continue;
+    ensure_current();
+    for (std::uint32_t p = 0; p < partitions_; ++p) {
+      if (!active_[p] && !subscribing_[p]) {
+        // A broker that crashed may have lost recent commits (it syncs them lazily) and would
+        // then push nothing beyond its window: repeat ours.
+        if (processed_[p] != kUnknownOffset) commit(p);
+        subscribing_[p] = true;
+        node_.spawn(subscribe(p, incarnation_));
+      }
+      active_[p] = false;
+    }
+  }
+}
+
+sim::Task<void> ChoreographyParticipant::subscribe(std::uint32_t partition, std::uint32_t incarnation) {
+  net::Payload payload;
+  payload.words[0] = config_.group;
+  payload.words[1] = partition;
+  payload.words[2] = next_[partition] == kUnknownOffset ? kFromCommitted : next_[partition];
+  const net::CallResult r = co_await node_.call(broker_, kSubscribe, payload, config_.call_timeout);
+  if (incarnation_ != incarnation) co_return;
+  subscribing_[partition] = false;
+  if (r.status == net::CallStatus::kReply && next_[partition] == kUnknownOffset) {
+    next_[partition] = r.reply.payload.words[0];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Participant: reacting
+
+sim::Task<void> ChoreographyParticipant::react(DomainEvent event, std::vector<Done>& done) {
+  ChoreographyEvent what;
+  if (!choreography_event(event.kind, what) || routes_taken_.count(event.route) == 0) co_return;
+  const saga::SagaDefinition& definition = *routes_.at(event.route);
+  auto& store = node_.store();
+  const std::string key = state_key(event.aggregate);
+  const auto stored = store.get(key);
+  saga::ChoreographyState state =
+      stored ? saga::ChoreographyState::decode(definition, stored->value)
+             : saga::ChoreographyState(definition);
+  if (state.apply(what, event.step)) store.put(key, state.encode());
+  // Due work follows from the state and the barrier records, not from this event alone: a
+  // redelivery after a crash finds what the lost transaction left undone.
+  std::vector<Work> work;
+  for (const auto& step : steps_) {
+    if (step.route != event.route) continue;
+    if (state.action_due(step.step) && !store.get(barrier_key(event.aggregate, step.step, 'a')) &&
+        !store.get(retry_key(event.aggregate, step.step))) {
+      work.push_back({&step, false});
+    } else if (state.compensation_due(step.step) &&
+               !store.get(barrier_key(event.aggregate, step.step, 'c'))) {
+      work.push_back({&step, true});
+    }
+  }
+  for (const Work& w : work) {
+    const sim::Time began = node_.simulator().now();
+    co_await service_time(*w.step);
+    if (w.compensation) {
+      run_compensation(*w.step, event);
+      done.push_back({event.aggregate, w.step, saga::OpType::kCompensation, saga::OpResult::kApplied, 1, began});
+    } else {
+      done.push_back({event.aggregate, w.step, saga::OpType::kAction, run_action(*w.step, event, 1), 1, began});
+    }
+  }
+}
+
+sim::Task<void> ChoreographyParticipant::service_time(const OwnedStep& step) {
+  if (step.service_time_ms_mean <= 0) co_return;
+  const double ms = sim::exponential(service_time_rng_, step.service_time_ms_mean);
+  co_await node_.sleep(sim::Duration::from_ns(std::llround(ms * 1e6)));
+}
+
+saga::OpResult ChoreographyParticipant::run_action(const OwnedStep& step, const DomainEvent& trigger,
+                                                   std::uint32_t attempt) {
+  auto& store = node_.store();
+  const saga::StepDefinition& definition = routes_[step.route]->steps[step.step];
+  const bool retriable = definition.kind == saga::StepKind::kRetriable;
+  const saga::StepRequest request{trigger.aggregate, step.service, step.step, attempt,
+                                  saga::Operation::kAction, {trigger.args_a, trigger.args_b}};
+  const saga::StepResult result = step.implementation->apply_action(store, request, business_rng_);
+  auto& stats = monitor_.stats().steps[step.route][step.step];
+  ++stats.attempts;
+  if (attempt > 1) ++stats.retries;
+  if (result == saga::StepResult::kSuccess) {
+    store.put(barrier_key(trigger.aggregate, step.step, 'a'), "S");
+    store.erase(retry_key(trigger.aggregate, step.step));
+    emit(step, trigger, ChoreographyEvent::kStepDone);
+    return saga::OpResult::kApplied;
+  }
+  if (!retriable) {
+    // A transient error of a step that is not retriable counts as a refusal, as the
+    // orchestrator counts it: remembered, so a redelivery does not run it again.
+    store.put(barrier_key(trigger.aggregate, step.step, 'a'), "F");
+    emit(step, trigger, ChoreographyEvent::kStepFailed);
+    return saga::OpResult::kRejected;
+  }
+  const std::string key = retry_key(trigger.aggregate, step.step);
+  const auto existing = store.get(key);
+  RetryMarker marker = existing ? parse_marker(existing->value)
+                                : RetryMarker{step.route, trigger.args_a, trigger.args_b,
+                                              node_.simulator().now().ns(), 0};
+  marker.attempts = attempt;
+  store.put(key, to_value(marker));
+  return saga::OpResult::kRejected;
+}
+
+void ChoreographyParticipant::run_compensation(const OwnedStep& step, const DomainEvent& trigger) {
+  auto& store = node_.store();
+  const saga::StepRequest request{trigger.aggregate, step.service, step.step, 1,
+                                  saga::Operation::kCompensation, {trigger.args_a, trigger.args_b}};
+  store.put(barrier_key(trigger.aggregate, step.step, 'c'), "C");
+  step.implementation->apply_compensation(store, request);
+  ++monitor_.stats().steps[step.route][step.step].compensations;
+  emit(step, trigger, ChoreographyEvent::kStepCompensated);
+}
+
+void ChoreographyParticipant::emit(const OwnedStep& step, const DomainEvent& trigger,
+                                   ChoreographyEvent what) {
+  DomainEvent e;
+  e.aggregate = trigger.aggregate;
+  e.service = step.service;
+  e.step = step.step;
+  e.kind = event_kind(what);
+  e.route = step.route;
+  e.args_a = trigger.args_a;
+  e.args_b = trigger.args_b;
+  write_outbox_row(node_.store(), e);
+}
+
+void ChoreographyParticipant::record(const Done& d) {
+  if (history_ == nullptr) return;
+  const sim::Time now = node_.simulator().now();
+  history_->op({d.saga_id, d.step->step, d.type, d.result, now});
+  history_->attempt({d.saga_id, d.step->step, d.type, d.attempt, d.began, now,
+                     d.result == saga::OpResult::kApplied ? saga::AttemptOutcome::kSuccess
+                                                          : saga::AttemptOutcome::kFailure});
+}
+
+sim::Task<void> ChoreographyParticipant::retry_loop(std::uint64_t saga_id, std::uint32_t route,
+                                                    std::uint32_t step_index) {
+  const OwnedStep* step = owned(route, step_index);
+  if (step == nullptr) throw std::logic_error("choreography retry for a step this node lacks");
+  const saga::SagaDefinition& definition = *routes_[route];
+  auto& store = node_.store();
+  const std::string key = retry_key(saga_id, step_index);
+  for (;;) {
+    auto value = store.get(key);
+    if (!value) co_return;
+    RetryMarker marker = parse_marker(value->value);
+    co_await node_.sleep(saga::backoff_delay(definition.steps[step_index].retry, marker.attempts,
+                                             backoff_rng_));
+    value = store.get(key);
+    if (!value) co_return;
+    marker = parse_marker(value->value);
+    DomainEvent trigger;
+    trigger.aggregate = saga_id;
+    trigger.route = route;
+    trigger.args_a = marker.a;
+    trigger.args_b = marker.b;
+    const sim::Time began = node_.simulator().now();
+    if ((began - sim::Time::from_ns(marker.since_ns)) > definition.forward_recovery_deadline) {
+      store.erase(key);
+      emit(*step, trigger, ChoreographyEvent::kStepStuck);
+      co_await store.sync();
+      co_return;
+    }
+    co_await service_time(*step);
+    const saga::OpResult result = run_action(*step, trigger, marker.attempts + 1);
+    co_await store.sync();
+    record({saga_id, step, saga::OpType::kAction, result, marker.attempts + 1, began});
+    if (result == saga::OpResult::kApplied) co_return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Participant: accepting new sagas
+
+bool ChoreographyParticipant::submit(std::uint32_t route, std::uint64_t saga_id,
+                                     saga::SagaArgs args, std::uint32_t entry_service) {
+  if (!node_.is_up()) return false;
+  ensure_current();
+  DomainEvent e;
+  e.aggregate = saga_id;
+  e.service = entry_service;
+  e.kind = event_kind(ChoreographyEvent::kSagaStarted);
+  e.route = route;
+  e.args_a = args.a;
+  e.args_b = args.b;
+  ++submitting_;
+  node_.spawn(start_saga(e, node_.simulator().now()));
+  return true;
+}
+
+sim::Task<void> ChoreographyParticipant::start_saga(DomainEvent event, sim::Time submitted_at) {
+  write_outbox_row(node_.store(), event);
+  co_await node_.store().sync();
+  --submitting_;
+  monitor_.accepted(event.aggregate, event.route, submitted_at);
+}
+
+}  // namespace txsim::cqrs
