@@ -104,15 +104,13 @@ void OutboxRelay::launch_publishes() {
     inflight_incarnation_ = node_.incarnation();
     inflight_.clear();
   }
-  const auto& durable = node_.store().durable_contents();
-  for (auto it = durable.lower_bound(kOutboxPrefix);
-       it != durable.end() && it->first.compare(0, kOutboxPrefix.size(), kOutboxPrefix) == 0 &&
-       inflight_.size() < config_.max_in_flight;
-       ++it) {
+  // Only the outbox's key range: a whole-store snapshot per poll made long runs quadratic.
+  for (auto& [key, row] : node_.store().durable_prefix(kOutboxPrefix)) {
+    if (inflight_.size() >= config_.max_in_flight) break;
     // A row deleted but not yet durably deleted is still listed: skip what is gone or in flight.
-    if (inflight_.count(it->first) > 0 || !node_.store().contents().count(it->first)) continue;
-    inflight_.insert(it->first);
-    node_.spawn(publish_one(it->first, from_record(it->second.value), node_.incarnation()));
+    if (inflight_.count(key) > 0 || !node_.store().contents().count(key)) continue;
+    inflight_.insert(key);
+    node_.spawn(publish_one(key, from_record(row.value), node_.incarnation()));
   }
 }
 
