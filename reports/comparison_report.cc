@@ -199,7 +199,7 @@ std::string comparison_to_markdown(const report::ComparisonReport& r) {
   for (const auto& p : r.protocols()) md += std::string(" ") + (p.passed() ? "pass" : "FAIL") + " |";
   md += "\n\nFigures are means over the seeds";
   if (r.seeds_size() > 1) md += " ± the half-width of the 95 % confidence interval (Student t)";
-  return md + ". Charts: comparison.html.\n";
+  return md + ". The charts are in comparison.html (written with --out DIR).\n";
 }
 
 std::string comparison_to_html(const report::ComparisonReport& r) {

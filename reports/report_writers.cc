@@ -91,11 +91,14 @@ std::string to_text_summary(const report::Report& r) {
   }
   if (r.has_sagas()) {
     const auto& g = r.sagas();
+    const bool choreography = r.transactions().protocol() == "saga-choreography";
     out += "  sagas: " + std::to_string(g.started()) +
            " started, " + std::to_string(g.committed()) + " committed, " +
            std::to_string(g.compensated()) + " compensated, " + std::to_string(g.stuck()) +
            " stuck, " + std::to_string(g.unfinished()) + " unfinished, " +
-           std::to_string(g.rejected()) + " rejected while the orchestrator was down\n";
+           std::to_string(g.rejected()) +
+           (choreography ? " rejected while the first step's node was down\n"
+                         : " rejected while the orchestrator was down\n");
     out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
            format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
            format("%.2f ms", g.latency_ms().p99()) + ", max " +
@@ -105,8 +108,8 @@ std::string to_text_summary(const report::Report& r) {
     out += "  faults: " + std::to_string(f.crashes()) + " crashes, " +
            std::to_string(f.partitions()) + " partitions; messages: " +
            std::to_string(n.messages_sent()) + " sent, " + std::to_string(n.messages_dropped()) +
-           " dropped, " + std::to_string(n.messages_duplicated()) + " duplicated; " +
-           std::to_string(g.recovered()) + " sagas recovered from the log\n";
+           " dropped, " + std::to_string(n.messages_duplicated()) + " duplicated" +
+           (choreography ? "\n" : "; " + std::to_string(g.recovered()) + " sagas recovered from the log\n");
   }
   if (r.has_transactions() && !r.has_sagas()) {
     const auto& t = r.transactions();

@@ -621,16 +621,30 @@ bool SagaScenario::fill_twopc_report(report::Report& r) {
 bool SagaScenario::fill_report(report::Report& r) {
   if (twopc_) return fill_twopc_report(r);
   const auto& stats = world_->saga_stats();
+  // Outcomes and latencies come from the saga history, where a saga's first recorded outcome
+  // stands, as in the transactions section: the orchestrator's own counters count a saga again
+  // when a restarted orchestrator re-finishes it, and the two sections then disagreed.
+  std::uint64_t committed = 0, compensated = 0, stuck = 0;
+  metrics::Histogram committed_latency_ns, compensated_latency_ns;
+  for (const auto& saga : world_->history().history().sagas) {
+    const auto latency = (saga.finished_at - saga.accepted_at).ns();
+    switch (saga.outcome) {
+      case saga::SagaOutcome::kCommitted: ++committed; committed_latency_ns.record(latency); break;
+      case saga::SagaOutcome::kCompensated: ++compensated; compensated_latency_ns.record(latency); break;
+      case saga::SagaOutcome::kStuck: ++stuck; break;
+      case saga::SagaOutcome::kNone: break;
+    }
+  }
   auto* sagas = r.mutable_sagas();
   sagas->set_started(stats.started);
   sagas->set_rejected(stats.rejected);
-  sagas->set_committed(stats.committed);
-  sagas->set_compensated(stats.compensated);
-  sagas->set_stuck(stats.stuck);
-  sagas->set_unfinished(stats.started - stats.committed - stats.compensated - stats.stuck);
+  sagas->set_committed(committed);
+  sagas->set_compensated(compensated);
+  sagas->set_stuck(stuck);
+  sagas->set_unfinished(stats.started - std::min(stats.started, committed + compensated + stuck));
   sagas->set_recovered(stats.recovered);
-  *sagas->mutable_latency_ms() = to_latency_summary_ms(stats.committed_latency_ns);
-  *sagas->mutable_compensated_latency_ms() = to_latency_summary_ms(stats.compensated_latency_ns);
+  *sagas->mutable_latency_ms() = to_latency_summary_ms(committed_latency_ns);
+  *sagas->mutable_compensated_latency_ms() = to_latency_summary_ms(compensated_latency_ns);
   for (std::size_t route = 0; route < world_->sagas().size(); ++route) {
     const auto& definition = world_->sagas()[route];
     for (std::size_t step = 0; step < definition.steps.size(); ++step) {
@@ -644,7 +658,7 @@ bool SagaScenario::fill_report(report::Report& r) {
     }
   }
   fill_common_sections(r);
-  *r.add_latency_histograms() = to_latency_histogram(stats.committed_latency_ns, "committed saga latency");
+  *r.add_latency_histograms() = to_latency_histogram(committed_latency_ns, "committed saga latency");
 
   auto checks = world_->run_checks();
   if (cqrs_) {

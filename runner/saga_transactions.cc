@@ -75,7 +75,7 @@ report::TransactionsReport saga_transactions(SagaWorld& world, const report::Rep
   }
 
   report::TransactionsReport t;
-  t.set_protocol("saga-orchestration");
+  t.set_protocol(world.choreography() ? "saga-choreography" : "saga-orchestration");
   t.set_started(stats.started);
   t.set_committed(committed);
   t.set_aborted(aborted);
