@@ -265,7 +265,7 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
         to_latency_histogram(queues[i]->station().response_ns(), config.name() + " response time");
   }
   for (std::size_t probe = 0; probe < sampler.probe_count(); probe += 2) {
-    add_time_series(sampler, probe, SeriesKind::kLevel, "customers", "in_flight", r);
+    add_time_series(sampler, probe, SeriesKind::kLevel, "count", "in_flight", r);
     add_time_series(sampler, probe + 1, SeriesKind::kRatePerSecond, "per s", "outcomes", r);
   }
   if (sagas) passed = sagas->fill_report(r) && passed;
