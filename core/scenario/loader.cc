@@ -1,5 +1,6 @@
 #include "core/scenario/loader.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
@@ -53,6 +54,26 @@ int column_of_named_field(std::string_view text, int line, int column, const std
   return found == std::string_view::npos ? column : static_cast<int>(found) + 1;
 }
 
+// Protobuf says `Message type "txsim.scenario.Stop" has no field named "arival_s".`; a user
+// wants to know what the message does have, as `--set` already tells them.
+std::string with_known_fields(const std::string& message) {
+  static constexpr std::string_view kType = "Message type \"";
+  static constexpr std::string_view kNoField = "\" has no field named \"";
+  if (message.rfind(kType, 0) != 0) return message;
+  const std::size_t type_end = message.find(kNoField, kType.size());
+  if (type_end == std::string::npos) return message;
+  const std::string type = message.substr(kType.size(), type_end - kType.size());
+  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
+  if (descriptor == nullptr) return message;
+  std::string fields;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    fields += (i ? ", " : "") + descriptor->field(i)->name();
+  }
+  std::string out = message;
+  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
+  return out + "; expected one of " + (fields.empty() ? "(none)" : fields);
+}
+
 class CollectErrors : public google::protobuf::io::ErrorCollector {
  public:
   CollectErrors(const std::string& file, std::string_view text, std::vector<Diagnostic>& out)
@@ -60,7 +81,7 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     out_.push_back({file_, line + 1, column_of_named_field(text_, line + 1, column + 1, message),
-                    "", message});
+                    "", with_known_fields(message)});
   }
   void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
 

@@ -166,6 +166,17 @@ TEST(Cli, UnknownFieldExits2PointingAtTheName) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr(file + ":2:3: "));
   EXPECT_THAT(r.output, HasSubstr("no field named \"sed\""));
+  // The top-level message's fields are listed, as --set lists them.
+  EXPECT_THAT(r.output, HasSubstr("; expected one of name, "));
+  EXPECT_THAT(r.output, HasSubstr(", seed"));
+}
+
+TEST(Cli, MisspelledNestedFieldListsThatMessagesFields) {
+  const std::string file = scenario_file("typo.textproto", "name: \"x\"\nstop { arival_s: 5 }\n");
+  const Result r = txsim("validate " + file);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output, HasSubstr("no field named \"arival_s\"; expected one of "));
+  EXPECT_THAT(r.output, HasSubstr("arrivals_s"));
 }
 
 // 1-based "line:col" of the first `needle` in `text`: where the parser saw that field.
