@@ -84,6 +84,11 @@ std::string format(const char* pattern, double value) {
   return buffer;
 }
 
+// A count averaged over seeds: whole when it is whole ("4 of 12"), one decimal otherwise.
+std::string count_text(double mean) {
+  return std::abs(mean - std::round(mean)) < 1e-9 ? format("%.0f", mean) : format("%.1f", mean);
+}
+
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -120,7 +125,7 @@ std::string fault_paragraph(const google::protobuf::RepeatedPtrField<report::Pro
     for (int i = 0; i < ps.size(); ++i) {
       const double under_way = std::max(0.0, ps[i].fault_exposed().mean() - ps[i].rejected().mean());
       v += (i == 0 ? "" : ", ") + ps[i].name() + " finished " +
-           format("%.1f", ps[i].fault_on_time().mean()) + " of " + format("%.1f", under_way);
+           count_text(ps[i].fault_on_time().mean()) + " of " + count_text(under_way);
     }
     v += " in time";
   }
@@ -295,8 +300,8 @@ std::string comparison_verdict(const report::ComparisonReport& r) {
   }
   for (const auto& p : ps) {
     if (p.compensated().mean() > 0 || p.dirty_reads().mean() > 0) {
-      v += p.name() + " compensated " + format("%.1f", p.compensated().mean()) +
-           " transactions, and " + format("%.1f", p.dirty_reads().mean()) +
+      v += p.name() + " compensated " + count_text(p.compensated().mean()) +
+           " transactions, and " + count_text(p.dirty_reads().mean()) +
            " reads saw an effect that was later compensated. ";
     }
   }

@@ -175,7 +175,7 @@ TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
             std::string::npos)
       << r.verdict();
   EXPECT_NE(r.verdict().find("Of the transactions that were under way or begun during a fault, "
-                             "saga finished 4.0 of 4.0, 2pc finished 3.0 of 4.0 in time."),
+                             "saga finished 4 of 4, 2pc finished 3 of 4 in time."),
             std::string::npos)
       << r.verdict();
   EXPECT_NE(r.verdict().find("(2pc 6000 participant-ms in doubt, the longest lock held 2100 ms)"),
