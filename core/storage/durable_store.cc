@@ -24,24 +24,34 @@ DurableStore::DurableStore(sim::Simulator& simulator, StoreConfig config,
 }
 
 std::optional<Versioned> DurableStore::get(std::string_view key) {
+  const Versioned* row = find(key);
+  if (row == nullptr) return std::nullopt;
+  return *row;
+}
+
+const Versioned* DurableStore::find(std::string_view key) {
   ++stats_.reads;
-  auto it = current_.find(key);
-  if (it == current_.end()) return std::nullopt;
-  return it->second;
+  const auto it = current_.find(key);
+  return it == current_.end() ? nullptr : &it->second;
 }
 
 std::uint64_t DurableStore::put(std::string_view key, std::string_view value) {
+  return put(key, std::string(value));
+}
+
+std::uint64_t DurableStore::put(std::string_view key, std::string&& value) {
   ++stats_.writes;
   ++last_sequence_;
-  auto it = current_.find(key);
-  if (it == current_.end()) {
-    it = current_.emplace(std::string(key), Versioned{}).first;
+  // One tree walk: the lower bound is both the lookup and the insertion hint.
+  auto it = current_.lower_bound(key);
+  if (it == current_.end() || it->first != key) {
+    it = current_.emplace_hint(it, std::string(key), Versioned{});
     pending_.push_back(PendingWrite{it->first, last_sequence_, std::nullopt});
   } else {
     // The replaced value moves into the undo record; the map keeps the new one.
     pending_.push_back(PendingWrite{it->first, last_sequence_, std::move(it->second)});
   }
-  it->second = Versioned{std::string(value), last_sequence_, false};
+  it->second = Versioned{std::move(value), last_sequence_, false};
   return last_sequence_;
 }
 

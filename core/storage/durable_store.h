@@ -91,8 +91,16 @@ class DurableStore {
 
   /// Latest value of `key` (synced or not), or nullopt.
   std::optional<Versioned> get(std::string_view key);
+  /// Like get(), without copying the value: the row, or nullptr. Counted as a read. The pointer
+  /// is valid until the next write, erase, prune or crash of this store.
+  const Versioned* find(std::string_view key);
   /// Writes `value` (volatile until a sync covers it). Returns the new version.
   std::uint64_t put(std::string_view key, std::string_view value);
+  /// As above, taking the value's buffer instead of copying it (a saga log record).
+  std::uint64_t put(std::string_view key, std::string&& value);
+  std::uint64_t put(std::string_view key, const char* value) {
+    return put(key, std::string_view(value));
+  }
   /// Deletes `key` (volatile until a sync covers it, like a write; counted as a write).
   /// Returns the version of the deletion.
   std::uint64_t erase(std::string_view key);

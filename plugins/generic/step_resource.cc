@@ -1,17 +1,10 @@
 #include "plugins/generic/step_resource.h"
 
-#include <cstdio>
-
 #include "core/sim/distributions.h"
+#include "plugins/generic/effect_key.h"
 
 namespace txsim::plugins::generic {
 namespace {
-
-std::string effect_key(twopc::TxnId txn) {
-  char key[32];
-  std::snprintf(key, sizeof key, "effect/%016llx", static_cast<unsigned long long>(txn));
-  return key;
-}
 
 std::string pending_key(twopc::TxnId txn) { return "pending/" + effect_key(txn); }
 

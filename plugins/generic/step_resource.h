@@ -4,7 +4,7 @@
 // Same business meaning as the saga side: the part is refused (votes no) with probability
 // `failure_probability`, drawn from the participant's stream for this resource; otherwise it
 // stages "pending/effect/<txn>" in prepare() and commit() turns it into the effect
-// "effect/<txn>" (the key the saga side writes, txn = saga id, 16 hex digits). The only lock is
+// "effect/<txn>" (the key the saga side writes, plugins/generic/effect_key.h). The only lock is
 // the transaction's own effect key: generic steps share no data, so two generic transactions
 // never contend (the W1 model: independent steps).
 // The resource contract (prepare/commit/abort, idempotence, crash tolerance) is the one of

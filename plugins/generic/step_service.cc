@@ -1,19 +1,9 @@
 #include "plugins/generic/step_service.h"
 
-
 #include "core/sim/distributions.h"
+#include "plugins/generic/effect_key.h"
 
 namespace txsim::plugins::generic {
-namespace {
-// "effect/" + 16 lower-case hex digits, formatted by hand: snprintf showed in profiles.
-std::string effect_key(std::uint64_t saga_id) {
-  std::string key = "effect/0000000000000000";
-  for (std::size_t i = key.size(); saga_id != 0; saga_id >>= 4) {
-    key[--i] = "0123456789abcdef"[saga_id & 0xf];
-  }
-  return key;
-}
-}  // namespace
 
 saga::StepResult StepService::apply_action(storage::DurableStore& store,
                                            const saga::StepRequest& request, sim::Rng& rng) {

@@ -1,7 +1,7 @@
 // A generic saga participant for benchmarks and property tests: its action fails with a given
 // probability (a business refusal), otherwise records an effect; its compensation removes it.
 // Used by reference workload W1 (shared/bench/WORKLOADS.md: each forward step fails
-// independently with probability 0.05). Key: "effect/<saga id as 16 hex digits>".
+// independently with probability 0.05). Key: plugins/generic/effect_key.h.
 #pragma once
 
 #include "core/txn/saga/service.h"

@@ -225,11 +225,13 @@ void SagaExecution::resume(sim::Time, std::vector<Command>& out) {
 // (4 bytes), then per step: status (1), action attempts (4), compensation attempts (4),
 // retrying-since (8). The stuck reason is appended as the rest of the record.
 namespace {
+// Writes `value` little-endian at `at`, returning the byte after it.
 template <typename T>
-void put(std::string& out, T value) {
+char* put(char* at, T value) {
   for (std::size_t i = 0; i < sizeof(T); ++i) {
-    out.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff));
+    *at++ = static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
   }
+  return at;
 }
 template <typename T>
 T get(std::string_view in, std::size_t& offset) {
@@ -244,19 +246,31 @@ T get(std::string_view in, std::size_t& offset) {
 constexpr std::string_view kMagic = "SG1";
 }  // namespace
 
+constexpr std::size_t kStepRecordBytes = 1 + 4 + 4 + 8;
+
 std::string SagaExecution::encode() const {
-  std::string out(kMagic);
-  out.reserve(kMagic.size() + 5 + steps_.size() * 17 + stuck_reason_.size());
-  put<std::uint8_t>(out, static_cast<std::uint8_t>(status_));
-  put<std::uint32_t>(out, static_cast<std::uint32_t>(steps_.size()));
+  std::string out;
+  encode_to(out);
+  return out;
+}
+
+std::size_t SagaExecution::encoded_size() const {
+  return kMagic.size() + 1 + 4 + steps_.size() * kStepRecordBytes + stuck_reason_.size();
+}
+
+void SagaExecution::encode_to(std::string& out) const {
+  const std::size_t start = out.size();
+  out.resize(start + encoded_size() - stuck_reason_.size());
+  char* at = std::copy(kMagic.begin(), kMagic.end(), out.data() + start);
+  at = put<std::uint8_t>(at, static_cast<std::uint8_t>(status_));
+  at = put<std::uint32_t>(at, static_cast<std::uint32_t>(steps_.size()));
   for (const StepState& state : steps_) {
-    put<std::uint8_t>(out, static_cast<std::uint8_t>(state.status));
-    put<std::uint32_t>(out, state.action_attempts);
-    put<std::uint32_t>(out, state.compensation_attempts);
-    put<std::int64_t>(out, state.retrying_since_ns);
+    at = put<std::uint8_t>(at, static_cast<std::uint8_t>(state.status));
+    at = put<std::uint32_t>(at, state.action_attempts);
+    at = put<std::uint32_t>(at, state.compensation_attempts);
+    at = put<std::int64_t>(at, state.retrying_since_ns);
   }
   out += stuck_reason_;
-  return out;
 }
 
 SagaExecution SagaExecution::decode(const SagaDefinition& definition, std::string_view record) {

@@ -98,6 +98,10 @@ class SagaExecution {
 
   /// The saga log record: the full state in a compact, stable binary form.
   std::string encode() const;
+  /// Appends encode()'s output to `out` (the orchestrator builds its log record in one buffer).
+  void encode_to(std::string& out) const;
+  /// encode().size(), without encoding.
+  std::size_t encoded_size() const;
   /// Rebuilds an execution from encode()'s output. Throws std::invalid_argument on a record that
   /// does not match the definition.
   static SagaExecution decode(const SagaDefinition& definition, std::string_view record);

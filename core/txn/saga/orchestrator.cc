@@ -8,8 +8,9 @@ namespace {
 
 // Saga log record: route (4 bytes), args a and b (8 each), accepted-at ns (8), then the
 // SagaExecution record. Little-endian.
-void put_u64(std::string& out, std::uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+char* put_u64(char* at, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) *at++ = static_cast<char>((value >> (8 * i)) & 0xff);
+  return at;
 }
 std::uint64_t get_u64(std::string_view in, std::size_t offset, int bytes) {
   std::uint64_t value = 0;
@@ -55,12 +56,13 @@ std::string SagaOrchestrator::log_key(std::uint64_t saga_id) {
 
 std::string SagaOrchestrator::record(const Instance& instance) const {
   std::string out;
-  out.reserve(kHeaderBytes + 64);
-  put_u64(out, instance.route, 4);
-  put_u64(out, instance.args.a, 8);
-  put_u64(out, instance.args.b, 8);
-  put_u64(out, static_cast<std::uint64_t>(instance.accepted_at.ns()), 8);
-  out += instance.execution.encode();
+  out.reserve(kHeaderBytes + instance.execution.encoded_size());
+  out.resize(kHeaderBytes);
+  char* at = put_u64(out.data(), instance.route, 4);
+  at = put_u64(at, instance.args.a, 8);
+  at = put_u64(at, instance.args.b, 8);
+  put_u64(at, static_cast<std::uint64_t>(instance.accepted_at.ns()), 8);
+  instance.execution.encode_to(out);
   return out;
 }
 

@@ -9,18 +9,28 @@
 namespace txsim::saga {
 namespace {
 
-// Short keys keep the store's ordered map cheap: "b/<saga id in decimal>/<step>/<a|c>".
-std::string barrier_key(const StepRequest& r, char operation) {
+// "b/<saga id in decimal>/<step>/<a|c>", formatted into a buffer on the stack: the key is only
+// looked up or written, and a short key keeps the store's comparisons cheap.
+class BarrierKey {
+ public:
+  BarrierKey(std::uint64_t saga_id, std::uint32_t step, char operation) {
+    char* at = std::to_chars(buffer_ + 2, buffer_ + 22, saga_id).ptr;
+    *at++ = '/';
+    at = std::to_chars(at, at + 10, step).ptr;
+    *at++ = '/';
+    *at++ = operation;
+    size_ = static_cast<std::size_t>(at - buffer_);
+  }
+  operator std::string_view() const { return {buffer_, size_}; }
+
+ private:
   // Room for "b/", 20 digits of a uint64, '/', 10 digits of a uint32, '/', the operation.
-  char buffer[2 + 20 + 1 + 10 + 2] = "b/";
-  char* end = std::to_chars(buffer + 2, buffer + 22, r.saga_id).ptr;
-  std::string key(buffer, end);
-  key += '/';
-  end = std::to_chars(buffer, buffer + 10, r.step).ptr;
-  key.append(buffer, end);
-  key += '/';
-  key += operation;
-  return key;
+  char buffer_[2 + 20 + 1 + 10 + 2] = "b/";
+  std::size_t size_ = 0;
+};
+
+BarrierKey barrier_key(const StepRequest& r, char operation) {
+  return BarrierKey(r.saga_id, r.step, operation);
 }
 
 constexpr std::string_view kSucceeded = "S";
@@ -88,8 +98,8 @@ std::pair<StepResult, OpResult> SagaParticipant::execute(const StepRequest& requ
   auto& store = node_.store();
   if (request.operation == Operation::kAction) {
     if (config_.barrier) {
-      if (store.get(barrier_key(request, 'c'))) return {StepResult::kFailure, OpResult::kRefusedHanging};
-      if (const auto done = store.get(barrier_key(request, 'a'))) {
+      if (store.find(barrier_key(request, 'c'))) return {StepResult::kFailure, OpResult::kRefusedHanging};
+      if (const auto* done = store.find(barrier_key(request, 'a'))) {
         return {done->value == kSucceeded ? StepResult::kSuccess : StepResult::kFailure,
                 OpResult::kDuplicate};
       }
@@ -102,10 +112,11 @@ std::pair<StepResult, OpResult> SagaParticipant::execute(const StepRequest& requ
     return {result, result == StepResult::kSuccess ? OpResult::kApplied : OpResult::kRejected};
   }
   if (config_.barrier) {
-    if (store.get(barrier_key(request, 'c'))) return {StepResult::kSuccess, OpResult::kDuplicate};
-    const auto action = store.get(barrier_key(request, 'a'));
+    if (store.find(barrier_key(request, 'c'))) return {StepResult::kSuccess, OpResult::kDuplicate};
+    const auto* action = store.find(barrier_key(request, 'a'));
+    const bool action_applied = action != nullptr && action->value == kSucceeded;
     store.put(barrier_key(request, 'c'), kCompensated);
-    if (!action || action->value != kSucceeded) {
+    if (!action_applied) {
       return {StepResult::kSuccess, OpResult::kNullCompensation};
     }
   }
