@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "core/sim/event_queue.h"
+#include "core/sim/frame_pool.h"
 
 namespace txsim::sim {
 
@@ -35,6 +36,10 @@ struct PromiseBase {
   PromiseBase* next_in_group = nullptr;
   std::coroutine_handle<> self;  // set for root processes, to destroy the frame on finish
   TimerId start_timer;           // a root's first resumption, cancelled if the group ends first
+
+  // Frames come from the recycling pool (frame_pool.h).
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exception = std::current_exception(); }

@@ -36,7 +36,9 @@
 // Thread-safety: none; a simulation run is single-threaded by design.
 #pragma once
 
+#include <bit>
 #include <coroutine>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -78,9 +80,40 @@ struct Versioned {
   bool operator==(const Versioned&) const = default;
 };
 
+/// Byte-wise lexicographic order of keys (the order of std::string's operator<), compared inline
+/// eight bytes at a time as big-endian words. Why: a store's tree walk compares keys at every
+/// level, and with short keys a library memcmp call per level cost more than the comparison
+/// itself (a sixth of the W1 saga workload's instructions).
+struct KeyLess {
+  using is_transparent = void;
+  static bool less(std::string_view a, std::string_view b) noexcept {
+    const std::size_t common = a.size() < b.size() ? a.size() : b.size();
+    std::size_t i = 0;
+    for (; i + 8 <= common; i += 8) {
+      std::uint64_t x;
+      std::uint64_t y;
+      std::memcpy(&x, a.data() + i, 8);
+      std::memcpy(&y, b.data() + i, 8);
+      if (x != y) return byte_order_value(x) < byte_order_value(y);
+    }
+    for (; i < common; ++i) {
+      if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    }
+    return a.size() < b.size();
+  }
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return less(a, b); }
+
+ private:
+  // The word's bytes read in memory order as one number, so that numeric order is byte order.
+  static std::uint64_t byte_order_value(std::uint64_t word) noexcept {
+    if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(word);
+    return word;
+  }
+};
+
 class DurableStore {
  public:
-  using Map = std::map<std::string, Versioned, std::less<>>;
+  using Map = std::map<std::string, Versioned, KeyLess>;
 
   /// `sync_event_kind` labels sync completions in the trace (register it once per run).
   /// Throws std::invalid_argument if config.sync_latency < 0.

@@ -1,6 +1,7 @@
 #include "core/txn/saga/execution.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -228,6 +229,10 @@ namespace {
 // Writes `value` little-endian at `at`, returning the byte after it.
 template <typename T>
 char* put(char* at, T value) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(at, &value, sizeof(T));
+    return at + sizeof(T);
+  }
   for (std::size_t i = 0; i < sizeof(T); ++i) {
     *at++ = static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff);
   }
