@@ -30,8 +30,8 @@ struct ChainWorldOptions {
   std::optional<sim::Duration> step_timeout = std::nullopt;
   std::optional<saga::RetryPolicy> retry = std::nullopt;
   std::optional<sim::Duration> forward_recovery_deadline = std::nullopt;
-  std::optional<sim::Duration> retention_horizon =
-      std::nullopt;  // SagaWorldConfig::retention_horizon
+  /// SagaWorldConfig::retention_horizon.
+  std::optional<sim::Duration> retention_horizon = std::nullopt;
 };
 
 /// The world's configuration; the saga is route 0, named "join" with `join`, else "chain".
