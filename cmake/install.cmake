@@ -31,7 +31,11 @@ function(txsim_collect_libraries target)
     endif()
   endforeach()
   # Post-order: a library is prepended after its dependencies, so users precede what they use.
-  set_property(GLOBAL APPEND PROPERTY TXSIM_INSTALL_POSTORDER ${target})
+  # A header-only (INTERFACE) library has no archive to install.
+  get_target_property(type ${target} TYPE)
+  if(NOT type STREQUAL "INTERFACE_LIBRARY")
+    set_property(GLOBAL APPEND PROPERTY TXSIM_INSTALL_POSTORDER ${target})
+  endif()
 endfunction()
 
 txsim_collect_libraries(txsim_testing)

@@ -3,10 +3,9 @@
 // compensatable steps, then at most one pivot on any path, then retriable steps. A compensatable
 // step needs its compensation; pivot and retriable steps have none.
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/strong_components.hpp>
-#include <boost/graph/topological_sort.hpp>
 
 #include "core/scenario/validation.h"
+#include "core/txn/saga/step_dag.h"
 
 namespace txsim::scenario {
 namespace {
@@ -91,67 +90,32 @@ Graph build_graph(Validation& v, const FieldCursor& at, const Saga& saga,
   return g;
 }
 
-// Walks from `start` along edges inside its strongly connected component until a step repeats:
-// that closed walk is a cycle. Returns "a -> b -> c -> a".
-std::string describe_cycle(const Graph& g, const std::vector<int>& component, int start,
-                           const Saga& saga) {
-  std::vector<int> path{start};
-  std::vector<int> position(boost::num_vertices(g), -1);
-  position[start] = 0;
-  int at = start;
-  while (true) {
-    int next = -1;
-    for (auto [e, end] = boost::out_edges(at, g); e != end; ++e) {
-      const int target = static_cast<int>(boost::target(*e, g));
-      if (component[target] == component[start]) {
-        next = target;
-        break;
-      }
-    }
-    if (next < 0) return saga.step(start).name();  // cannot happen in a non-trivial component
-    if (position[next] >= 0) {
-      std::string text;
-      for (std::size_t k = position[next]; k < path.size(); ++k) {
-        text += saga.step(path[k]).name() + " -> ";
-      }
-      return text + saga.step(next).name();
-    }
-    position[next] = static_cast<int>(path.size());
-    path.push_back(next);
-    at = next;
-  }
-}
-
-// Reports each cycle once; returns whether the graph is acyclic.
+// Reports each cycle once, at the first `after` of its lowest step; returns whether the graph is
+// acyclic.
 bool acyclic(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g) {
-  std::vector<int> component(boost::num_vertices(g));
-  const int count = boost::strong_components(g, component.data());
-  std::vector<int> size(count, 0);
-  for (int c : component) ++size[c];
-  std::vector<bool> reported(count, false);
-  bool ok = true;
-  for (int i = 0; i < static_cast<int>(component.size()); ++i) {
-    if (size[component[i]] < 2 || reported[component[i]]) continue;
-    reported[component[i]] = true;
-    ok = false;
-    const FieldCursor c = at.nested(saga, "step", i);
-    v.error(c, saga.step(i), "after", 0,
-            "the steps form a cycle: " + describe_cycle(g, component, i, saga) +
+  const auto cycles = saga::step_cycles(g);
+  for (const saga::StepCycle& cycle : cycles) {
+    const int i = static_cast<int>(cycle.steps.front());
+    std::string text;
+    for (const std::size_t s : cycle.walk) {
+      text += (text.empty() ? "" : " -> ") + saga.step(static_cast<int>(s)).name();
+    }
+    v.error(at.nested(saga, "step", i), saga.step(i), "after", 0,
+            "the steps form a cycle: " + text +
                 "; expected a DAG (each step after steps that can finish before it)");
   }
-  return ok;
+  return cycles.empty();
 }
 
 // In topological order: the pivot (if any) on the path to each step, and the retriable step
 // (if any) before it.
 void kind_order(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g) {
-  std::vector<std::size_t> order;
-  boost::topological_sort(g, std::back_inserter(order));
+  const auto order = saga::depth_first_order(g);
   const int n = static_cast<int>(boost::num_vertices(g));
   std::vector<int> pivot_before(n, -1);      // a pivot strictly before the step on some path
   std::vector<int> retriable_before(n, -1);  // a retriable step strictly before it
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const int i = static_cast<int>(*it);
+  for (const std::size_t s : order) {
+    const int i = static_cast<int>(s);
     const Step& step = saga.step(i);
     const FieldCursor c = at.nested(saga, "step", i);
     if (step.kind() == Step::PIVOT && pivot_before[i] >= 0) {

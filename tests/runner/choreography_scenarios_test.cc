@@ -5,9 +5,7 @@
 #include <map>
 #include <string>
 
-#include "core/scenario/loader.h"
-#include "plugins/registry.h"
-#include "runner/saga_scenario.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
@@ -22,23 +20,14 @@ struct Outcomes {
 // Runs scenarios/upload/saga.textproto with `overrides`; under choreography the broker takes
 // the orchestrator's node.
 Outcomes run(Protocol protocol, const std::vector<std::string>& overrides) {
-  auto loaded = scenario::load_scenario_file(
-      std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/saga.textproto", plugins::registry(), overrides);
+  auto loaded = test_support::load_source_scenario("scenarios/upload/saga.textproto", overrides);
   if (protocol == Protocol::kChoreography) {
     loaded.scenario.mutable_protocol()->mutable_saga_choreography()->set_broker_node("orchestrator");
   }
-  sim::Simulator simulator(loaded.scenario.seed());
-  const sim::Time arrivals_end = sim::Time::zero() + sim::duration_from_seconds(loaded.scenario.stop().arrivals_s());
-  const sim::Time limit = arrivals_end + sim::duration_from_seconds(loaded.scenario.stop().drain_s());
-  SagaScenario sagas(simulator, loaded, arrivals_end);
-  sagas.start();
-  while (simulator.now() < limit) {
-    simulator.run(std::min(limit, simulator.now() + sim::milliseconds(100)));
-    if (simulator.now() >= arrivals_end && sagas.done()) break;
-  }
+  test_support::SagaScenarioRun run(std::move(loaded));
   Outcomes r;
-  sagas.fill_report(r.report);
-  for (const auto& saga : sagas.world().history().history().sagas) r.outcomes[saga.saga_id] = saga.outcome;
+  run.sagas().fill_report(r.report);
+  for (const auto& saga : run.sagas().world().history().history().sagas) r.outcomes[saga.saga_id] = saga.outcome;
   return r;
 }
 

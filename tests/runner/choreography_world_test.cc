@@ -5,47 +5,19 @@
 #include <algorithm>
 #include <map>
 
-#include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
+#include "tests/support/chain_world.h"
 
 namespace txsim::runner {
 namespace {
 
-struct Options {
-  std::vector<double> failure_probability;  // per step
-  bool join = false;  // steps 0 and 1 in parallel, step 2 after both
-  double duplication_probability = 0.0;
-  double loss_probability = 0.0;
-};
+using test_support::crash_at;
 
-SagaWorldConfig world_config(const Options& options) {
-  SagaWorldConfig config;
-  config.network.default_latency = net::LatencyModel::constant(1.0);
-  config.network.duplication_probability = options.duplication_probability;
-  config.network.loss_probability = options.loss_probability;
-  config.nodes = {{"broker", "z1", "r1", {}}, {"n1", "z1", "r1", {}}, {"n2", "z1", "r1", {}},
-                  {"n3", "z1", "r1", {}}};
-  config.choreography_broker_node = "broker";
-  saga::SagaDefinition definition;
-  definition.name = options.join ? "join" : "chain";
-  for (std::uint32_t i = 0; i < 3; ++i) {
-    const std::string name = "s" + std::to_string(i + 1);
-    config.services.push_back(
-        {name, "n" + std::to_string(i + 1),
-         std::make_unique<plugins::generic::StepService>(options.failure_probability.at(i)),
-         {true, 2.0}});
-    saga::StepDefinition step;
-    step.name = name;
-    step.service = name;
-    step.action = "do";
-    step.compensation = "undo";
-    step.kind = i == 2 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
-    if (i == 1 && !options.join) step.after = {0};
-    if (i == 2) step.after = options.join ? std::vector<std::uint32_t>{0, 1} : std::vector<std::uint32_t>{1};
-    definition.steps.push_back(step);
-  }
-  config.sagas.push_back(definition);
-  return config;
+using Options = test_support::ChainWorldOptions;  // failure probabilities first
+
+SagaWorldConfig world_config(Options options) {
+  options.choreography = true;
+  return test_support::chain_world(options);
 }
 
 struct Outcome {
@@ -54,28 +26,13 @@ struct Outcome {
   saga::SagaHistory history;
 };
 
-void crash_at(sim::Simulator& simulator, net::Node& node, sim::Time at, sim::Duration downtime) {
-  const std::uint32_t kind = simulator.register_kind("test.crash");
-  simulator.schedule_at(at, kind, [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->crash(); }, &node);
-  simulator.schedule_at(at + downtime, kind,
-                        [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->restart(); }, &node);
-}
-
 // Submits `sagas` sagas, one per millisecond, after `faults` are scheduled; runs 60 s.
 template <typename Faults>
 Outcome run(const Options& options, int sagas, Faults faults) {
   sim::Simulator simulator(7);
   SagaWorld world(simulator, world_config(options));
   world.start();
-  const std::uint32_t kind = simulator.register_kind("test.submit");
-  struct Submitter {
-    SagaWorld* world;
-    static void fire(void* self, std::uint64_t id) { static_cast<Submitter*>(self)->world->submit(0, id, {}); }
-  } submitter{&world};
-  for (int i = 0; i < sagas; ++i) {
-    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
-                          &submitter, static_cast<std::uint64_t>(i + 1));
-  }
+  test_support::submit_one_per_millisecond(simulator, world, sagas);
   faults(simulator, world);
   simulator.run(sim::Time::zero() + sim::seconds(60));
   EXPECT_EQ(world.in_flight(), 0u);

@@ -8,7 +8,6 @@
 
 #include "core/scenario/loader.h"
 #include "core/sim/simulator.h"
-#include "plugins/registry.h"
 #include "plugins/transfer/transfer_service.h"
 #include "runner/compare.h"
 #include "runner/confidence.h"
@@ -17,14 +16,12 @@
 #include "runner/twopc_scenario.h"
 #include "core/fault/fault_injector.h"
 #include "tests/core/txn/twopc/twopc_test_support.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
 
-scenario::LoadedScenario load(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  return scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
-                                      plugins::registry(), overrides);
-}
+using test_support::load_source_scenario;
 
 TEST(Confidence, StudentTQuantilesMatchTheTable) {
   EXPECT_DOUBLE_EQ(student_t_975(1), 12.706);
@@ -65,7 +62,7 @@ TEST(Compare, ProtocolListErrors) {
 }
 
 TEST(Compare, ProtocolSubstitutionPutsTheCoordinatorOnTheOrchestratorsNode) {
-  const auto loaded = load("scenarios/compare/upload.textproto");
+  const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   const auto twopc = with_protocol(loaded, "2pc");
   ASSERT_TRUE(twopc.scenario.protocol().has_two_phase_commit());
   EXPECT_EQ(twopc.scenario.protocol().two_phase_commit().coordinator_node(), "orchestrator");
@@ -107,7 +104,7 @@ report::Report fake_run(const scenario::LoadedScenario& l, std::uint64_t seed) {
 }
 
 TEST(Compare, AggregatesEverySeedPerProtocol) {
-  const auto loaded = load("scenarios/compare/upload.textproto");
+  const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   CompareOptions options;
   options.protocols = {"saga", "2pc"};
   options.seeds = 3;
@@ -167,7 +164,8 @@ TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
   options.protocols = {"saga", "2pc"};
   options.seeds = 2;
   options.run = crash_run;
-  const auto r = compare(load("scenarios/compare/upload-coordinator-crash.textproto"), options);
+  const auto r =
+      compare(load_source_scenario("scenarios/compare/upload-coordinator-crash.textproto"), options);
   EXPECT_DOUBLE_EQ(r.protocols(1).fault_on_time().mean(), 3);
   EXPECT_NE(r.verdict().find("saga finished 3.8 % of 104, 2pc finished 2.9 % of 104 within their "
                              "deadline; the rest were mostly attempts refused while the "
@@ -188,7 +186,7 @@ TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
 }
 
 TEST(Compare, RejectsBadOptionsBeforeRunning) {
-  const auto loaded = load("scenarios/compare/upload.textproto");
+  const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   int runs = 0;
   CompareOptions options;
   options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
@@ -296,7 +294,7 @@ struct Balances {
 };
 
 Balances run_w3(const std::string& file, const std::string& protocol = "saga") {
-  const auto loaded = with_protocol(load(file), protocol);
+  const auto loaded = with_protocol(load_source_scenario(file), protocol);
   sim::Simulator simulator(loaded.scenario.seed());
   SagaScenario sagas(simulator, loaded, sim::Time::max());
   sagas.start();

@@ -9,13 +9,12 @@
 #include <string>
 #include <tuple>
 
-#include "core/scenario/loader.h"
-#include "plugins/registry.h"
-#include "runner/run_scenario.h"
-#include "runner/saga_scenario.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
+
+using test_support::run_source_scenario;
 
 struct CqrsRun {
   check::ReadHistory history;
@@ -23,20 +22,10 @@ struct CqrsRun {
 };
 
 CqrsRun run(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  const auto loaded = scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
-                                                   plugins::registry(), overrides);
-  sim::Simulator simulator(loaded.scenario.seed());
-  const sim::Time arrivals_end = sim::Time::zero() + sim::duration_from_seconds(loaded.scenario.stop().arrivals_s());
-  const sim::Time limit = arrivals_end + sim::duration_from_seconds(loaded.scenario.stop().drain_s());
-  SagaScenario sagas(simulator, loaded, arrivals_end);
-  sagas.start();
-  while (simulator.now() < limit) {
-    simulator.run(std::min(limit, simulator.now() + sim::milliseconds(100)));
-    if (simulator.now() >= arrivals_end && sagas.done()) break;
-  }
+  test_support::SagaScenarioRun run(test_support::load_source_scenario(file, overrides));
   CqrsRun r;
-  r.history = sagas.cqrs()->finish(simulator.now());
-  r.committed_sagas = sagas.world().orchestrator().stats().committed;
+  r.history = run.sagas().cqrs()->finish(run.simulator().now());
+  r.committed_sagas = run.sagas().world().orchestrator().stats().committed;
   return r;
 }
 
@@ -219,19 +208,13 @@ const report::CheckResult* find_check(const report::Report& r, const std::string
   return nullptr;
 }
 
-report::Report full_run(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  const auto loaded = scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
-                                                   plugins::registry(), overrides);
-  return run_scenario(loaded, RunOptions{});
-}
-
 // Issue 7's feed-duplicates: the same duplicated and lost deliveries, with and without
 // idempotent projections. Effect-once holds with them (and the full views converge) and fails
 // without; the naive file marks that failure as expected, so both runs pass as scenarios, and
 // the naive one without the mark would fail.
 TEST(CqrsScenarios, EffectOnceHoldsWithIdempotentProjectionsAndFailsWithout) {
-  const report::Report on = full_run("scenarios/cqrs/feed-duplicates.textproto");
-  const report::Report off = full_run("scenarios/cqrs/feed-duplicates-naive.textproto");
+  const report::Report on = run_source_scenario("scenarios/cqrs/feed-duplicates.textproto");
+  const report::Report off = run_source_scenario("scenarios/cqrs/feed-duplicates-naive.textproto");
   EXPECT_EQ(on.stop_reason(), "quiescent");
   const auto* once_on = find_check(on, "projection_effect_once");
   const auto* once_off = find_check(off, "projection_effect_once");

@@ -12,12 +12,12 @@
 #include <cmath>
 #include <string>
 
-#include "core/scenario/loader.h"
-#include "plugins/registry.h"
-#include "runner/run_scenario.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
+
+using test_support::run_source_scenario;
 
 double erlang_c(int c, double a) {
   double term = 1.0;  // a^k / k!
@@ -28,12 +28,6 @@ double erlang_c(int c, double a) {
   }
   const double waiting = term * c / (c - a);
   return waiting / (sum + waiting);
-}
-
-report::Report run_bench_scenario(const std::string& file) {
-  const auto loaded =
-      scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file, plugins::registry());
-  return run_scenario(loaded, RunOptions{});
 }
 
 void expect_matches_theory(const report::Report& r, int servers, double lambda, double mu,
@@ -54,7 +48,7 @@ TEST(QueueingValidation, W2aMM1MeanResponseIsFiveMilliseconds) {
   const double lambda = 0.8, mu = 1.0;  // per ms
   const double analytic = 1.0 / (mu - lambda);
   ASSERT_NEAR(analytic, 5.0, 1e-12);
-  expect_matches_theory(run_bench_scenario("scenarios/bench/w2a_mm1.textproto"), 1, lambda, mu,
+  expect_matches_theory(run_source_scenario("scenarios/bench/w2a_mm1.textproto"), 1, lambda, mu,
                         analytic);
 }
 
@@ -63,13 +57,13 @@ TEST(QueueingValidation, W2bMM2MeanResponseByErlangC) {
   const int c = 2;
   const double analytic = erlang_c(c, lambda / mu) / (c * mu - lambda) + 1.0 / mu;
   ASSERT_NEAR(analytic, 2.778, 1e-3);
-  expect_matches_theory(run_bench_scenario("scenarios/bench/w2b_mm2.textproto"), c, lambda, mu,
+  expect_matches_theory(run_source_scenario("scenarios/bench/w2b_mm2.textproto"), c, lambda, mu,
                         analytic);
 }
 
 TEST(QueueingValidation, SameSeedSameTraceHash) {
-  const auto a = run_bench_scenario("scenarios/bench/w2b_mm2.textproto");
-  const auto b = run_bench_scenario("scenarios/bench/w2b_mm2.textproto");
+  const auto a = run_source_scenario("scenarios/bench/w2b_mm2.textproto");
+  const auto b = run_source_scenario("scenarios/bench/w2b_mm2.textproto");
   EXPECT_EQ(a.trace_hash(), b.trace_hash());
   EXPECT_EQ(a.events_processed(), b.events_processed());
   // Each customer is one arrival event and one departure event.

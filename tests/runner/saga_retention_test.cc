@@ -4,40 +4,19 @@
 
 #include <gtest/gtest.h>
 
-#include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
+#include "tests/support/chain_world.h"
 
 namespace txsim::runner {
 namespace {
 
 SagaWorldConfig chain_world(std::optional<sim::Duration> horizon, double loss, double duplication) {
-  SagaWorldConfig config;
-  config.network.default_latency = net::LatencyModel::constant(1.0);
-  config.network.loss_probability = loss;
-  config.network.duplication_probability = duplication;
-  config.nodes = {{"orchestrator", "z1", "r1", {}}, {"n1", "z1", "r1", {}},
-                  {"n2", "z1", "r1", {}}, {"n3", "z1", "r1", {}}};
-  config.orchestrator_node = "orchestrator";
-  config.retention_horizon = horizon;
-  saga::SagaDefinition definition;
-  definition.name = "chain";
-  for (int i = 1; i <= 3; ++i) {
-    const std::string name = "s" + std::to_string(i);
-    config.services.push_back({name, "n" + std::to_string(i),
-                               std::make_unique<plugins::generic::StepService>(0.1), {true, 2.0}});
-    saga::StepDefinition step;
-    step.name = name;
-    step.service = name;
-    step.action = "do";
-    step.compensation = "undo";
-    step.kind = i == 3 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
-    if (i > 1) step.after = {static_cast<std::uint32_t>(i - 2)};
-    step.timeout = sim::milliseconds(50);
-    step.retry = {4, sim::milliseconds(5), sim::milliseconds(100)};
-    definition.steps.push_back(step);
-  }
-  config.sagas.push_back(definition);
-  return config;
+  test_support::ChainWorldOptions options;
+  options.failure_probability.assign(3, 0.1);
+  options.loss_probability = loss;
+  options.duplication_probability = duplication;
+  options.retention_horizon = horizon;
+  return test_support::chain_world(test_support::with_quick_retries(options));
 }
 
 struct RunResult {
@@ -53,17 +32,7 @@ struct RunResult {
 RunResult run(std::optional<sim::Duration> horizon, double loss = 0.0, double duplication = 0.0) {
   sim::Simulator simulator(5);
   SagaWorld world(simulator, chain_world(horizon, loss, duplication));
-  const std::uint32_t kind = simulator.register_kind("test.submit");
-  struct Submitter {
-    SagaWorld* world;
-    static void fire(void* self, std::uint64_t id) {
-      static_cast<Submitter*>(self)->world->orchestrator().submit(0, id, {});
-    }
-  } submitter{&world};
-  for (int i = 0; i < 3000; ++i) {
-    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
-                          &submitter, static_cast<std::uint64_t>(i + 1));
-  }
+  test_support::submit_one_per_millisecond(simulator, world, 3000);
   simulator.run(sim::Time::zero() + sim::seconds(30));
   RunResult result{world.run_checks(), world.orchestrator().stats().committed,
              world.orchestrator().stats().compensated, simulator.trace_hash().hex(), 0, 0,

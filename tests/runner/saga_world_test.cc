@@ -4,53 +4,22 @@
 
 #include <cmath>
 
-#include "core/sim/distributions.h"
-#include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
+#include "tests/support/chain_world.h"
 
 namespace txsim::runner {
 namespace {
 
-struct Options {
-  bool checkpoint = true;
-  bool barrier = true;
-  double failure_probability = 0.05;
-  double duplication_probability = 0.0;
-  double loss_probability = 0.0;
-};
+using test_support::crash_at;
 
-SagaWorldConfig three_step_world(const Options& options) {
-  SagaWorldConfig config;
-  config.network.default_latency = net::LatencyModel::constant(1.0);
-  config.network.duplication_probability = options.duplication_probability;
-  config.network.loss_probability = options.loss_probability;
-  config.network.reorder_probability = options.duplication_probability > 0 ? 0.3 : 0.0;
-  config.nodes = {{"orchestrator", "z1", "r1", {}}, {"n1", "z1", "r1", {}},
-                  {"n2", "z1", "r1", {}}, {"n3", "z1", "r1", {}}};
-  config.orchestrator_node = "orchestrator";
-  saga::SagaDefinition definition;
-  definition.name = "chain";
-  for (int i = 1; i <= 3; ++i) {
-    const std::string name = "s" + std::to_string(i);
-    config.services.push_back(
-        {name, "n" + std::to_string(i),
-         std::make_unique<plugins::generic::StepService>(options.failure_probability),
-         {options.barrier, 2.0}});
-    saga::StepDefinition step;
-    step.name = name;
-    step.service = name;
-    step.action = "do";
-    step.compensation = "undo";
-    step.kind = i == 3 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
-    if (i > 1) step.after = {static_cast<std::uint32_t>(i - 2)};
-    step.timeout = sim::milliseconds(50);
-    step.retry = {4, sim::milliseconds(5), sim::milliseconds(100)};
-    definition.steps.push_back(step);
-  }
-  definition.forward_recovery_deadline = sim::seconds(30);
-  definition.checkpoint = options.checkpoint;
-  config.sagas.push_back(definition);
-  return config;
+using Options = test_support::ChainWorldOptions;  // 5 % failures per step by default
+
+// The chain world under orchestration with quick retries; duplicates come with reordering.
+SagaWorldConfig three_step_world(Options options) {
+  options = test_support::with_quick_retries(options);
+  options.reorder_probability = options.duplication_probability > 0 ? 0.3 : 0.0;
+  options.forward_recovery_deadline = sim::seconds(30);
+  return test_support::chain_world(options);
 }
 
 struct Outcome {
@@ -64,31 +33,13 @@ template <typename Faults>
 Outcome run(const Options& options, std::uint64_t seed, int sagas, Faults faults) {
   sim::Simulator simulator(seed);
   SagaWorld world(simulator, three_step_world(options));
-  const std::uint32_t kind = simulator.register_kind("test.submit");
-  struct Submitter {
-    SagaWorld* world;
-    static void fire(void* self, std::uint64_t id) {
-      static_cast<Submitter*>(self)->world->orchestrator().submit(0, id, {});
-    }
-  } submitter{&world};
-  for (int i = 0; i < sagas; ++i) {
-    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
-                          &submitter, static_cast<std::uint64_t>(i + 1));
-  }
+  test_support::submit_one_per_millisecond(simulator, world, sagas);
   faults(simulator, world);
   simulator.run(sim::Time::zero() + sim::seconds(120));
   return {world.run_checks(), world.orchestrator().stats(), simulator.trace_hash().hex()};
 }
 
 void no_faults(sim::Simulator&, SagaWorld&) {}
-
-// Crashes `node` at `at` and restarts it `downtime` later.
-void crash_at(sim::Simulator& simulator, net::Node& node, sim::Time at, sim::Duration downtime) {
-  const std::uint32_t kind = simulator.register_kind("test.crash");
-  simulator.schedule_at(at, kind, [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->crash(); }, &node);
-  simulator.schedule_at(at + downtime, kind,
-                        [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->restart(); }, &node);
-}
 
 const check::CheckResult& find(const Outcome& outcome, const std::string& name) {
   for (const auto& c : outcome.checks) {

@@ -5,24 +5,19 @@
 #include <cmath>
 #include <string>
 
-#include "core/scenario/loader.h"
-#include "plugins/registry.h"
 #include "runner/compare.h"
 #include "runner/run_scenario.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
 
-report::Report run(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  const auto loaded = scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
-                                                   plugins::registry(), overrides);
-  return run_scenario(loaded, {});
-}
+using test_support::run_source_scenario;
 
 double standard_error(double p, double n) { return std::sqrt(p * (1 - p) / n); }
 
 TEST(TwoPcScenarios, UploadWithoutFaultsAbortsExactlyTheBusinessRejections) {
-  const auto r = run("scenarios/upload/2pc.textproto");
+  const auto r = run_source_scenario("scenarios/upload/2pc.textproto");
   for (const auto& c : r.checks()) EXPECT_TRUE(c.passed()) << c.name() << ": " << c.summary();
   EXPECT_TRUE(r.passed());
   const auto& t = r.transactions();
@@ -56,7 +51,7 @@ TEST(TwoPcScenarios, UploadWithoutFaultsAbortsExactlyTheBusinessRejections) {
 }
 
 TEST(TwoPcScenarios, CoordinatorCrashBlocksParticipantsUntilItRecovers) {
-  const auto r = run("scenarios/upload/2pc-coordinator-crash.textproto");
+  const auto r = run_source_scenario("scenarios/upload/2pc-coordinator-crash.textproto");
   for (const auto& c : r.checks()) EXPECT_TRUE(c.passed()) << c.name() << ": " << c.summary();
   const auto& t = r.transactions();
   EXPECT_EQ(t.protocol(), "2pc-presumed-abort");
@@ -81,8 +76,7 @@ TEST(TwoPcScenarios, CoordinatorCrashBlocksParticipantsUntilItRecovers) {
 // 4 ms^2 * (1 + 1/4 + 1/9 + 1/16 + 1/25).
 TEST(TwoPcScenarios, GenericParticipantsRunUnderTwoPhaseCommit) {
   auto loaded = with_protocol(
-      scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/scenarios/bench/w1a.textproto",
-                                   plugins::registry()),
+      test_support::load_source_scenario("scenarios/bench/w1a.textproto"),
       "2pc");
   loaded.scenario.mutable_workload()->mutable_saga_arrivals(0)->set_count(2000);
   const auto r = run_scenario(loaded, {});
@@ -103,17 +97,17 @@ TEST(TwoPcScenarios, GenericParticipantsRunUnderTwoPhaseCommit) {
 
 TEST(TwoPcScenarios, SameSeedSameTraceHash) {
   const std::vector<std::string> shorter{"stop.arrivals_s=12", "workload.uploads.rate_per_s=200"};
-  const auto a = run("scenarios/upload/2pc-coordinator-crash.textproto", shorter);
-  const auto b = run("scenarios/upload/2pc-coordinator-crash.textproto", shorter);
+  const auto a = run_source_scenario("scenarios/upload/2pc-coordinator-crash.textproto", shorter);
+  const auto b = run_source_scenario("scenarios/upload/2pc-coordinator-crash.textproto", shorter);
   auto other_seed = shorter;
   other_seed.push_back("seed=43");
-  const auto c = run("scenarios/upload/2pc-coordinator-crash.textproto", other_seed);
+  const auto c = run_source_scenario("scenarios/upload/2pc-coordinator-crash.textproto", other_seed);
   EXPECT_EQ(a.trace_hash(), b.trace_hash());
   EXPECT_NE(a.trace_hash(), c.trace_hash());
 }
 
 TEST(TwoPcScenarios, CooperativeTerminationIsNotImplementedYet) {
-  EXPECT_THROW(run("scenarios/upload/2pc.textproto",
+  EXPECT_THROW(run_source_scenario("scenarios/upload/2pc.textproto",
                    {"protocol.two_phase_commit.cooperative_termination=true"}),
                std::invalid_argument);
 }

@@ -8,15 +8,12 @@
 #include "core/scenario/loader.h"
 #include "plugins/registry.h"
 #include "runner/run_scenario.h"
+#include "tests/support/scenario_files.h"
 
 namespace txsim::runner {
 namespace {
 
-report::Report run(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  const auto loaded = scenario::load_scenario_file(std::string(TXSIM_SOURCE_DIR) + "/" + file,
-                                                   plugins::registry(), overrides);
-  return run_scenario(loaded, {});
-}
+using test_support::run_source_scenario;
 
 const report::CheckResult& check(const report::Report& r, const std::string& name) {
   for (const auto& c : r.checks()) {
@@ -29,7 +26,7 @@ const report::CheckResult& check(const report::Report& r, const std::string& nam
 double standard_error(double p, double n) { return std::sqrt(p * (1 - p) / n); }
 
 TEST(UploadScenarios, SagaWithoutFaultsCompensatesOnlyBusinessRejections) {
-  const auto r = run("scenarios/upload/saga.textproto");
+  const auto r = run_source_scenario("scenarios/upload/saga.textproto");
   EXPECT_TRUE(r.passed());
   const auto& s = r.sagas();
   EXPECT_EQ(s.committed() + s.compensated(), s.started());
@@ -43,7 +40,7 @@ TEST(UploadScenarios, SagaWithoutFaultsCompensatesOnlyBusinessRejections) {
 }
 
 TEST(UploadScenarios, CrashesAndPartitionLoseNothingWithCheckpoints) {
-  const auto r = run("scenarios/upload/saga-crash.textproto");
+  const auto r = run_source_scenario("scenarios/upload/saga-crash.textproto");
   for (const auto& c : r.checks()) EXPECT_TRUE(c.passed()) << c.name() << ": " << c.summary();
   EXPECT_EQ(r.fault_counts().crashes(), 2u);
   EXPECT_EQ(r.fault_counts().partitions(), 1u);
@@ -54,7 +51,7 @@ TEST(UploadScenarios, CrashesAndPartitionLoseNothingWithCheckpoints) {
 }
 
 TEST(UploadScenarios, WithoutCheckpointsCrashesLoseWork) {
-  const auto r = run("scenarios/upload/saga-no-checkpoint.textproto");
+  const auto r = run_source_scenario("scenarios/upload/saga-no-checkpoint.textproto");
   EXPECT_FALSE(r.passed());
   EXPECT_FALSE(check(r, "no_lost_work").passed());
   EXPECT_FALSE(check(r, "saga_atomicity").passed());
@@ -63,9 +60,9 @@ TEST(UploadScenarios, WithoutCheckpointsCrashesLoseWork) {
 }
 
 TEST(UploadScenarios, WithoutTheBarrierDuplicatesApplyTwice) {
-  const auto off = run("scenarios/upload/saga-no-barrier.textproto");
+  const auto off = run_source_scenario("scenarios/upload/saga-no-barrier.textproto");
   EXPECT_FALSE(check(off, "effect_once").passed());
-  const auto on = run("scenarios/upload/saga-no-barrier.textproto",
+  const auto on = run_source_scenario("scenarios/upload/saga-no-barrier.textproto",
                       {"service[ingest-video].param[barrier].value=true",
                        "service[description].param[barrier].value=true",
                        "service[publish].param[barrier].value=true"});
@@ -74,9 +71,10 @@ TEST(UploadScenarios, WithoutTheBarrierDuplicatesApplyTwice) {
 }
 
 TEST(UploadScenarios, SameSeedSameTraceHash) {
-  const auto a = run("scenarios/upload/saga-crash.textproto", {"stop.arrivals_s=30"});
-  const auto b = run("scenarios/upload/saga-crash.textproto", {"stop.arrivals_s=30"});
-  const auto c = run("scenarios/upload/saga-crash.textproto", {"stop.arrivals_s=30", "seed=43"});
+  const std::string file = "scenarios/upload/saga-crash.textproto";
+  const auto a = run_source_scenario(file, {"stop.arrivals_s=30"});
+  const auto b = run_source_scenario(file, {"stop.arrivals_s=30"});
+  const auto c = run_source_scenario(file, {"stop.arrivals_s=30", "seed=43"});
   EXPECT_EQ(a.trace_hash(), b.trace_hash());
   EXPECT_EQ(a.events_processed(), b.events_processed());
   EXPECT_NE(a.trace_hash(), c.trace_hash());
@@ -86,7 +84,7 @@ TEST(UploadScenarios, SameSeedSameTraceHash) {
 // duplicates 1 % of messages (and loses 0.1 %); every accepted upload still ends published or
 // compensated, no effect applies twice, compensations run in reverse order.
 TEST(UploadScenarios, ChoreographyPassesEveryCheckThroughACrashAndDuplicates) {
-  const auto r = run("scenarios/upload/choreography.textproto", {"workload.uploads.count=6000"});
+  const auto r = run_source_scenario("scenarios/upload/choreography.textproto", {"workload.uploads.count=6000"});
   EXPECT_TRUE(r.passed());
   ASSERT_EQ(r.checks_size(), 4);
   for (const auto& c : r.checks()) EXPECT_TRUE(c.passed()) << c.name() << ": " << c.summary();
@@ -104,7 +102,7 @@ TEST(UploadScenarios, ChoreographyPassesEveryCheckThroughACrashAndDuplicates) {
 
 // W1a with 20,000 sagas (the shipped file has 200,000; the benchmark runs those).
 TEST(W1Scenario, CommittedFractionAndLatencyMatchTheWorkloadDefinition) {
-  const auto r = run("scenarios/bench/w1a.textproto", {"workload.saga_arrivals[0].count=20000"});
+  const auto r = run_source_scenario("scenarios/bench/w1a.textproto", {"workload.saga_arrivals[0].count=20000"});
   const auto& s = r.sagas();
   ASSERT_EQ(s.started(), 20000u);
   EXPECT_EQ(s.committed() + s.compensated(), s.started());

@@ -29,12 +29,8 @@ const char* to_string(LoggedStep step) {
 
 ChoreographyState::ChoreographyState(const SagaDefinition& definition)
     : definition_(&definition),
-      successors_(definition.steps.size()),
-      steps_(definition.steps.size(), LoggedStep::kPending) {
-  for (std::uint32_t s = 0; s < definition.steps.size(); ++s) {
-    for (const std::uint32_t before : definition.steps[s].after) successors_[before].push_back(s);
-  }
-}
+      successors_(successors(definition)),
+      steps_(definition.steps.size(), LoggedStep::kPending) {}
 
 bool ChoreographyState::apply(ChoreographyEvent event, std::uint32_t s) {
   if (finished()) return false;

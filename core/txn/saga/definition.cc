@@ -1,10 +1,10 @@
 #include "core/txn/saga/definition.h"
 
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/strong_components.hpp>
-#include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
+
+#include "core/txn/saga/step_dag.h"
 
 namespace txsim::saga {
 namespace {
@@ -26,26 +26,18 @@ Graph build_graph(const SagaDefinition& d) {
 std::string step_name(const SagaDefinition& d, std::uint32_t s) { return "'" + d.steps[s].name + "'"; }
 
 void reject_cycles(const SagaDefinition& d, const Graph& g) {
-  std::vector<int> component(d.steps.size());
-  const int count = boost::strong_components(g, component.data());
-  if (count == static_cast<int>(d.steps.size())) {
-    for (std::uint32_t s = 0; s < d.steps.size(); ++s) {
-      const auto& after = d.steps[s].after;
-      if (std::find(after.begin(), after.end(), s) != after.end()) {
-        reject(d, "step " + step_name(d, s) + " comes after itself");
-      }
-    }
-    return;
+  const auto cycles = step_cycles(g);
+  if (cycles.empty()) return;
+  // A cycle of several steps is named before a step that comes after itself.
+  const auto several = std::find_if(cycles.begin(), cycles.end(),
+                                    [](const StepCycle& c) { return c.steps.size() > 1; });
+  if (several == cycles.end()) {
+    reject(d, "step " + step_name(d, static_cast<std::uint32_t>(cycles.front().steps.front())) +
+                  " comes after itself");
   }
-  // Some component holds more than one step: name the steps of the first such component.
-  std::vector<int> size(count, 0);
-  for (const int c : component) ++size[c];
-  int cyclic = -1;
   std::string names;
-  for (std::uint32_t s = 0; s < d.steps.size(); ++s) {
-    if (size[component[s]] < 2) continue;
-    if (cyclic < 0) cyclic = component[s];
-    if (component[s] == cyclic) names += (names.empty() ? "" : ", ") + step_name(d, s);
+  for (const std::size_t s : several->steps) {
+    names += (names.empty() ? "" : ", ") + step_name(d, static_cast<std::uint32_t>(s));
   }
   reject(d, "steps " + names + " form a cycle through 'after'; expected a directed acyclic graph");
 }
@@ -136,11 +128,17 @@ void validate_definition(const SagaDefinition& d) {
   check_kinds(d);
 }
 
+std::vector<std::vector<std::uint32_t>> successors(const SagaDefinition& d) {
+  std::vector<std::vector<std::uint32_t>> result(d.steps.size());
+  for (std::uint32_t s = 0; s < d.steps.size(); ++s) {
+    for (const std::uint32_t before : d.steps[s].after) result[before].push_back(s);
+  }
+  return result;
+}
+
 std::vector<std::uint32_t> topological_order(const SagaDefinition& d) {
-  const Graph g = build_graph(d);
-  std::vector<Graph::vertex_descriptor> reversed;
-  boost::topological_sort(g, std::back_inserter(reversed));
-  return {reversed.rbegin(), reversed.rend()};
+  const auto order = depth_first_order(build_graph(d));
+  return {order.begin(), order.end()};
 }
 
 }  // namespace txsim::saga

@@ -75,8 +75,13 @@ class InvalidSagaDefinition : public std::invalid_argument {
 /// Checks the rules above. Throws InvalidSagaDefinition naming the first offending step.
 void validate_definition(const SagaDefinition& definition);
 
-/// Step indices in a topological order of the `after` graph, ties broken by index (so the
-/// order is deterministic). REQUIRES: a validated definition.
+/// successors[s]: the steps that list s in `after`, ascending. Reverse compensation order
+/// undoes a step only after these.
+std::vector<std::vector<std::uint32_t>> successors(const SagaDefinition& definition);
+
+/// Step indices in a topological order of the `after` graph: step_dag.h's depth_first_order,
+/// deterministic but not ties-by-index (of two start steps the later one comes first).
+/// REQUIRES: a validated definition.
 std::vector<std::uint32_t> topological_order(const SagaDefinition& definition);
 
 }  // namespace txsim::saga

@@ -44,12 +44,8 @@ sim::Duration backoff_delay(const RetryPolicy& policy, std::uint32_t retry, sim:
 
 SagaExecution::SagaExecution(const SagaDefinition& definition)
     : definition_(&definition),
-      successors_(definition.steps.size()),
-      steps_(definition.steps.size()) {
-  for (std::uint32_t s = 0; s < definition.steps.size(); ++s) {
-    for (const std::uint32_t before : definition.steps[s].after) successors_[before].push_back(s);
-  }
-}
+      successors_(successors(definition)),
+      steps_(definition.steps.size()) {}
 
 void SagaExecution::start(sim::Time now, std::vector<Command>& out) { invoke_ready_steps(now, out); }
 

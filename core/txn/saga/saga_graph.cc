@@ -2,34 +2,14 @@
 
 #include <algorithm>
 #include <map>
-#include <queue>
+
+#include "core/txn/saga/step_dag.h"
 
 namespace txsim::saga {
 namespace {
 
 [[noreturn]] void fail(const scenario::Saga& saga, const std::string& message) {
   throw SagaGraphError("saga '" + saga.name() + "': " + message);
-}
-
-// Kahn's algorithm with a min-heap of ready steps, so ties go to the lower step index.
-std::vector<StepId> kahn_order(const SagaGraph& g) {
-  std::vector<std::size_t> waiting_for(boost::num_vertices(g));
-  std::priority_queue<StepId, std::vector<StepId>, std::greater<>> ready;
-  for (StepId v = 0; v < boost::num_vertices(g); ++v) {
-    waiting_for[v] = boost::in_degree(v, g);
-    if (waiting_for[v] == 0) ready.push(v);
-  }
-  std::vector<StepId> order;
-  while (!ready.empty()) {
-    const StepId u = ready.top();
-    ready.pop();
-    order.push_back(u);
-    for (const auto e : boost::make_iterator_range(boost::out_edges(u, g))) {
-      const StepId v = boost::target(e, g);
-      if (--waiting_for[v] == 0) ready.push(v);
-    }
-  }
-  return order;
 }
 
 }  // namespace
@@ -62,7 +42,7 @@ SagaGraph build_saga_graph(const scenario::Saga& saga) {
       boost::add_edge(found->second, static_cast<StepId>(i), g);
     }
   }
-  const auto order = kahn_order(g);
+  const auto order = index_order(g);
   if (order.size() != boost::num_vertices(g)) {
     // The steps Kahn's algorithm never reached are on a cycle or after one; name the first.
     std::vector<bool> reached(boost::num_vertices(g), false);
@@ -74,7 +54,7 @@ SagaGraph build_saga_graph(const scenario::Saga& saga) {
 }
 
 std::vector<StepId> topological_order(const SagaGraph& g) {
-  auto order = kahn_order(g);
+  auto order = index_order(g);
   if (order.size() != boost::num_vertices(g)) {
     throw std::logic_error("topological_order: the saga graph has a cycle");
   }

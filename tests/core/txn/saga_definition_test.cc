@@ -26,6 +26,14 @@ TEST(SagaDefinition, UploadSagaIsValidAndOrdered) {
   EXPECT_EQ(topological_order(d), (std::vector<std::uint32_t>{0, 1, 2, 3}));
 }
 
+// A diamond a -> {b, c} -> d: each step's successors are the steps listing it in `after`.
+TEST(SagaDefinition, SuccessorsInvertAfter) {
+  SagaDefinition d;
+  d.steps = {step("a", StepKind::kCompensatable), step("b", StepKind::kCompensatable, {0}),
+             step("c", StepKind::kCompensatable, {0}), step("d", StepKind::kPivot, {2, 1})};
+  EXPECT_EQ(successors(d), (std::vector<std::vector<std::uint32_t>>{{1, 2}, {3}, {3}, {}}));
+}
+
 TEST(SagaDefinition, CycleNamesItsSteps) {
   SagaDefinition d;
   d.name = "loop";
