@@ -100,12 +100,16 @@ void SagaWorld::build_choreography(sim::Simulator& simulator) {
     // Pipelined publishing: a serial relay (one round trip per row) caps a node at a few hundred
     // events per second, and choreography needs no order between one node's rows.
     cqrs::RelayConfig relay;
-    relay.poll_interval = sim::milliseconds(2);
+    // The participant kicks the relay when its rows are durable (push); the poll only catches
+    // what a restart left in the outbox.
+    relay.poll_interval = sim::milliseconds(20);
     relay.max_in_flight = 64;
     relays_.push_back(std::make_unique<cqrs::OutboxRelay>(service_node, broker_node.id(), relay));
     choreographers_.push_back(std::make_unique<cqrs::ChoreographyParticipant>(
         service_node, broker_node.id(), config_.broker_partitions, routes,
         std::move(owned[node_order[i]]), config, *monitor_, history));
+    cqrs::OutboxRelay* node_relay = relays_.back().get();
+    choreographers_.back()->set_on_outbox_durable([node_relay] { node_relay->kick(); });
     by_node[node_order[i]] = choreographers_.back().get();
   }
   for (const auto& definition : config_.sagas) {

@@ -12,7 +12,6 @@ namespace {
 
 using saga::ChoreographyEvent;
 
-constexpr std::uint64_t kUnknownOffset = UINT64_MAX;
 constexpr std::string_view kRetryPrefix = "rt/";
 
 std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
@@ -143,6 +142,23 @@ void ChoreographyMonitor::finish(std::uint64_t saga_id, Tracked& tracked) {
 // ---------------------------------------------------------------------------------------------
 // Participant: consuming
 
+static ConsumerConfig consumer_config(const ChoreographyConfig& config, std::uint32_t partitions) {
+  ConsumerConfig c;
+  c.group = config.group;
+  c.partitions = partitions;
+  c.resubscribe_interval = config.resubscribe_interval;
+  c.call_timeout = config.call_timeout;
+  // A saga waits for every hop: no idle first interval, no push dropped for overtaking the
+  // subscription's reply.
+  c.eager_subscribe = true;
+  // A broker that crashed may have lost recent commits (it syncs them lazily) and would then
+  // push nothing beyond its window: repeat ours.
+  c.repeat_commits = true;
+  c.commit_every = config.commit_every;
+  c.commit_delay = config.commit_delay;
+  return c;
+}
+
 ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId broker,
                                                  std::uint32_t partitions,
                                                  std::vector<const saga::SagaDefinition*> routes,
@@ -150,11 +166,13 @@ ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId br
                                                  ChoreographyConfig config,
                                                  ChoreographyMonitor& monitor,
                                                  saga::HistoryRecorder* history)
-    : node_(node), broker_(broker), partitions_(partitions), routes_(std::move(routes)),
-      steps_(std::move(steps)), config_(config), monitor_(monitor), history_(history),
+    : node_(node), routes_(std::move(routes)), steps_(std::move(steps)), config_(config),
+      monitor_(monitor), history_(history),
       service_time_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/service_time")),
       business_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/business")),
-      backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")) {
+      backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")),
+      consumer_(node, broker, consumer_config(config, partitions), "choreography on node '" + node.name() + "'",
+                [this](const Delivery& d) { on_accept(d); }, [this] { on_new_incarnation(); }) {
   for (const auto& step : steps_) {
     if (step.route >= routes_.size() || step.step >= routes_[step.route]->steps.size() ||
         step.implementation == nullptr || step.service_time_ms_mean < 0) {
@@ -162,10 +180,9 @@ ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId br
     }
     routes_taken_.insert(step.route);
   }
-  node_.on(kDeliver, [this](net::Node&, const net::Message& m) { on_deliver(m); });
 }
 
-void ChoreographyParticipant::start() { node_.simulator().spawn(resubscribe_loop()); }
+void ChoreographyParticipant::start() { consumer_.start(); }
 
 const OwnedStep* ChoreographyParticipant::owned(std::uint32_t route, std::uint32_t step) const {
   for (const auto& s : steps_) {
@@ -174,18 +191,13 @@ const OwnedStep* ChoreographyParticipant::owned(std::uint32_t route, std::uint32
   return nullptr;
 }
 
+void ChoreographyParticipant::ensure_current() { consumer_.ensure_current(); }
+
 // A new incarnation starts from the store's durable contents: per-saga states and retry
 // markers are there; progress in the log comes from the broker's committed offsets.
-void ChoreographyParticipant::ensure_current() {
-  if (incarnation_ == node_.incarnation()) return;
+void ChoreographyParticipant::on_new_incarnation() {
   incarnation_ = node_.incarnation();
-  next_.assign(partitions_, kUnknownOffset);
-  processed_.assign(partitions_, kUnknownOffset);
-  active_.assign(partitions_, false);
-  subscribing_.assign(partitions_, false);
-  held_.assign(partitions_, {});
-  queue_.clear();
-  processing_ = false;
+  lanes_.clear();
   submitting_ = 0;
   const auto& rows = node_.store().contents();
   for (auto it = rows.lower_bound(kRetryPrefix);
@@ -200,101 +212,46 @@ std::size_t ChoreographyParticipant::submitting() const {
   return node_.is_up() && incarnation_ == node_.incarnation() ? submitting_ : 0;
 }
 
-void ChoreographyParticipant::on_deliver(const net::Message& m) {
-  ensure_current();
-  const auto partition = static_cast<std::uint32_t>(m.payload.words[3] & 0xffffffff);
-  const auto group = static_cast<std::uint32_t>(m.payload.words[3] >> 32);
-  if (group != config_.group || partition >= partitions_) {
-    throw std::logic_error("choreography on node '" + node_.name() +
-                           "' got a delivery for another consumer");
-  }
-  const std::uint64_t offset = m.payload.words[2];
-  if (next_[partition] == kUnknownOffset || offset < next_[partition]) return;  // duplicate
-  const DomainEvent event = get_event(m.payload);
-  if (offset > next_[partition]) {  // overtook an earlier offset: wait for it
-    held_[partition].emplace(offset, event);
+void ChoreographyParticipant::on_accept(const Delivery& d) {
+  ChoreographyEvent what;
+  if (!choreography_event(d.event.kind, what) || routes_taken_.count(d.event.route) == 0) {
+    consumer_.done(d.partition, d.offset);  // nothing to do here
     return;
   }
-  active_[partition] = true;
-  queue_.push_back({partition, offset, event});
-  ++next_[partition];
-  auto& held = held_[partition];
-  for (auto it = held.begin(); it != held.end() && it->first <= next_[partition]; it = held.erase(it)) {
-    if (it->first < next_[partition]) continue;
-    queue_.push_back({partition, it->first, it->second});
-    ++next_[partition];
-  }
-  if (!processing_) {
-    processing_ = true;
-    node_.spawn(process_loop(incarnation_));
-  }
+  auto [it, idle] = lanes_.try_emplace(d.event.aggregate);
+  it->second.push_back(d);
+  if (idle) node_.spawn(lane(d.event.aggregate, incarnation_));
 }
 
-sim::Task<void> ChoreographyParticipant::process_loop(std::uint32_t incarnation) {
-  while (!queue_.empty()) {
-    // Group commit: fold (and act on) every event queued now, make it all durable with one
-    // sync, and only then record it and commit the offsets.
-    std::vector<Delivery> batch(queue_.begin(), queue_.end());
-    queue_.clear();
+sim::Task<void> ChoreographyParticipant::lane(std::uint64_t saga_id, std::uint32_t incarnation) {
+  for (;;) {
+    const auto it = lanes_.find(saga_id);
+    if (it == lanes_.end()) throw std::logic_error("choreography lane without events");
+    if (it->second.empty()) {
+      lanes_.erase(it);
+      co_return;
+    }
+    const Delivery d = it->second.front();
     std::vector<Done> done;
-    for (const Delivery& d : batch) co_await react(d.event, done);
+    co_await react(d.event, done);
+    // Any pending write, not only this saga's: a retry marker another process wrote and this
+    // event relied on must be durable before the offset is.
     if (node_.store().pending_writes() > 0) co_await node_.store().sync();
     if (incarnation_ != incarnation) co_return;
-    for (const Done& d : done) record(d);
-    for (const Done& d : done) {
-      if (d.type == saga::OpType::kAction && node_.store().get(retry_key(d.saga_id, d.step->step))) {
-        node_.spawn(retry_loop(d.saga_id, d.step->route, d.step->step));
+    for (const Done& x : done) record(x);
+    for (const Done& x : done) {
+      if (x.type == saga::OpType::kAction && node_.store().get(retry_key(x.saga_id, x.step->step))) {
+        node_.spawn(retry_loop(x.saga_id, x.step->route, x.step->step));
       }
     }
-    std::vector<bool> touched(partitions_, false);
-    for (const Delivery& d : batch) {
-      processed_[d.partition] = d.offset + 1;
-      touched[d.partition] = true;
-    }
-    for (std::uint32_t p = 0; p < partitions_; ++p) {
-      if (touched[p]) commit(p);
-    }
-  }
-  if (incarnation_ == incarnation) processing_ = false;
-}
-
-void ChoreographyParticipant::commit(std::uint32_t partition) {
-  net::Payload payload;
-  payload.words[0] = config_.group;
-  payload.words[1] = partition;
-  payload.words[2] = processed_[partition];
-  node_.send(broker_, kCommitOffset, payload);
-}
-
-sim::Task<void> ChoreographyParticipant::resubscribe_loop() {
-  for (;;) {
-    co_await node_.simulator().sleep(config_.resubscribe_interval);
-    if (!node_.is_up()) continue;
-    ensure_current();
-    for (std::uint32_t p = 0; p < partitions_; ++p) {
-      if (!active_[p] && !subscribing_[p]) {
-        // A broker that crashed may have lost recent commits (it syncs them lazily) and would
-        // then push nothing beyond its window: repeat ours.
-        if (processed_[p] != kUnknownOffset) commit(p);
-        subscribing_[p] = true;
-        node_.spawn(subscribe(p, incarnation_));
-      }
-      active_[p] = false;
-    }
+    if (!done.empty()) outbox_durable();
+    lanes_.at(saga_id).pop_front();
+    consumer_.done(d.partition, d.offset);
   }
 }
 
-sim::Task<void> ChoreographyParticipant::subscribe(std::uint32_t partition, std::uint32_t incarnation) {
-  net::Payload payload;
-  payload.words[0] = config_.group;
-  payload.words[1] = partition;
-  payload.words[2] = next_[partition] == kUnknownOffset ? kFromCommitted : next_[partition];
-  const net::CallResult r = co_await node_.call(broker_, kSubscribe, payload, config_.call_timeout);
-  if (incarnation_ != incarnation) co_return;
-  subscribing_[partition] = false;
-  if (r.status == net::CallStatus::kReply && next_[partition] == kUnknownOffset) {
-    next_[partition] = r.reply.payload.words[0];
-  }
+void ChoreographyParticipant::outbox_durable() {
+  if (on_outbox_durable_) on_outbox_durable_();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,12 +391,14 @@ sim::Task<void> ChoreographyParticipant::retry_loop(std::uint64_t saga_id, std::
       store.erase(key);
       emit(*step, trigger, ChoreographyEvent::kStepStuck);
       co_await store.sync();
+      outbox_durable();
       co_return;
     }
     co_await service_time(*step);
     const saga::OpResult result = run_action(*step, trigger, marker.attempts + 1);
     co_await store.sync();
     record({saga_id, step, saga::OpType::kAction, result, marker.attempts + 1, began});
+    if (result == saga::OpResult::kApplied) outbox_durable();
     if (result == saga::OpResult::kApplied) co_return;
   }
 }
@@ -467,6 +426,7 @@ sim::Task<void> ChoreographyParticipant::start_saga(DomainEvent event, sim::Time
   write_outbox_row(node_.store(), event);
   co_await node_.store().sync();
   --submitting_;
+  outbox_durable();
   monitor_.accepted(event.aggregate, event.route, submitted_at);
 }
 

@@ -4,17 +4,24 @@
 // (core/txn/saga/choreography.h); this file does the I/O.
 //
 // ChoreographyParticipant — one per service node, for every saga step its services run:
-//  - consumes every broker partition with the node's own consumer group, accepting events only
-//    at the next expected offset (like ViewReplica), one at a time;
+//  - consumes every broker partition with the node's own consumer group (BrokerConsumer,
+//    consumer.h: events accepted in offset order per partition);
 //  - folds each choreography event of a saga it takes part in into that saga's state, kept in
 //    the node's store ("cs/<saga id>"), and runs what the state makes due for its own steps:
 //    an action or a compensation, each a local transaction that writes the sub-transaction
 //    barrier record ("b/<saga>/<step>/a|c", the layout of saga::SagaParticipant), the business
-//    change and the next event (outbox row) together; then it syncs (one sync for all the events
-//    queued when the batch began: group commit), and only then commits the offsets. A crash before the sync loses all of it and the broker
-//    delivers the event again; a crash after it leaves a barrier record that keeps the step
-//    from running twice. Due work is found from the state and the barrier records, not from the
-//    event that changed the state, so a redelivered event finishes what a crash interrupted.
+//    change and the next event (outbox row) together; then it syncs, and only then reports the
+//    offset done (the consumer commits offsets up to the lowest one not done). A crash before
+//    the sync loses all of it and the broker delivers the event again; a crash after it leaves
+//    a barrier record that keeps the step from running twice. Due work is found from the state
+//    and the barrier records, not from the event that changed the state, so a redelivered
+//    event finishes what a crash interrupted.
+//  - events of different sagas are processed concurrently (a lane per saga, in offset order
+//    within the lane), as orchestrated participants serve requests concurrently: all events of
+//    one saga are on one partition, so per-saga order is the log's order. One slow saga does
+//    not hold up the others.
+//  - once a local transaction with outbox rows is durable it wakes the node's outbox relay
+//    (`on_outbox_durable`) instead of leaving the rows to its next poll.
 //  - a retriable step whose action fails (business refusal or transient error) retries inside
 //    the service with the step's backoff policy until the saga's forward-recovery deadline,
 //    then announces kStepStuck. The retry is durable ("rt/<saga>/<step>"): a restart resumes it.
@@ -32,11 +39,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/cqrs/consumer.h"
 #include "core/cqrs/events.h"
 #include "core/net/node.h"
 #include "core/txn/saga/choreography.h"
@@ -99,6 +108,9 @@ struct ChoreographyConfig {
   std::uint32_t group = 0;  // the node's consumer group at the broker (unique per consumer)
   sim::Duration resubscribe_interval = sim::milliseconds(200);
   sim::Duration call_timeout = sim::milliseconds(1000);
+  /// Offset commits (see consumer.h): at most this many events and this long behind.
+  std::uint64_t commit_every = 32;
+  sim::Duration commit_delay = sim::milliseconds(50);
 };
 
 class ChoreographyParticipant {
@@ -121,12 +133,10 @@ class ChoreographyParticipant {
   std::size_t submitting() const;
   net::Node& node() const { return node_; }
 
+ /// Called when outbox rows of this node became durable (e.g. OutboxRelay::kick).
+  void set_on_outbox_durable(std::function<void()> hook) { on_outbox_durable_ = std::move(hook); }
+
  private:
-  struct Delivery {
-    std::uint32_t partition;
-    std::uint64_t offset;
-    DomainEvent event;
-  };
   struct Work {
     const OwnedStep* step;
     bool compensation;
@@ -141,11 +151,10 @@ class ChoreographyParticipant {
   };
 
   void ensure_current();
-  void on_deliver(const net::Message& m);
-  sim::Task<void> resubscribe_loop();
-  void commit(std::uint32_t partition);
-  sim::Task<void> subscribe(std::uint32_t partition, std::uint32_t incarnation);
-  sim::Task<void> process_loop(std::uint32_t incarnation);
+  void on_new_incarnation();
+  void on_accept(const Delivery& d);
+  /// Processes the accepted events of one saga in order, until none is left.
+  sim::Task<void> lane(std::uint64_t saga_id, std::uint32_t incarnation);
   /// Folds `event` and runs the work it makes due (not yet durable), appending it to `done`.
   sim::Task<void> react(DomainEvent event, std::vector<Done>& done);
   sim::Task<void> start_saga(DomainEvent event, sim::Time submitted_at);
@@ -157,11 +166,10 @@ class ChoreographyParticipant {
   void run_compensation(const OwnedStep& step, const DomainEvent& trigger);
   void emit(const OwnedStep& step, const DomainEvent& trigger, saga::ChoreographyEvent what);
   void record(const Done& done);
+  void outbox_durable();
   const OwnedStep* owned(std::uint32_t route, std::uint32_t step) const;
 
   net::Node& node_;
-  net::NodeId broker_;
-  std::uint32_t partitions_;
   std::vector<const saga::SagaDefinition*> routes_;
   std::vector<OwnedStep> steps_;
   std::set<std::uint32_t> routes_taken_;  // routes with a step here
@@ -171,14 +179,11 @@ class ChoreographyParticipant {
   sim::Rng service_time_rng_;
   sim::Rng business_rng_;
   sim::Rng backoff_rng_;
+  BrokerConsumer consumer_;
+  std::function<void()> on_outbox_durable_;
   std::uint32_t incarnation_ = 0;
-  std::vector<std::uint64_t> next_;       // [partition] next offset accepted
-  std::vector<std::uint64_t> processed_;  // [partition] offset after the last one processed
-  std::vector<bool> active_;
-  std::vector<bool> subscribing_;
-  std::vector<std::map<std::uint64_t, DomainEvent>> held_;
-  std::deque<Delivery> queue_;
-  bool processing_ = false;
+  // Saga id -> its accepted events not processed yet; an entry exists while its lane runs.
+  std::map<std::uint64_t, std::deque<Delivery>> lanes_;
   std::size_t submitting_ = 0;
 };
 

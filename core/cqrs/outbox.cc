@@ -87,15 +87,20 @@ bool OutboxRelay::idle() const { return outbox_rows(node_.store()) == 0; }
 sim::Task<void> OutboxRelay::poll() {
   for (;;) {
     co_await node_.simulator().sleep(config_.poll_interval);
-    if (config_.max_in_flight > 1) {
-      if (node_.is_up()) launch_publishes();
-      continue;
-    }
-    // A crash ends the pass with the incarnation; the next incarnation starts its own.
-    if (node_.is_up() && busy_incarnation_ != node_.incarnation()) {
-      busy_incarnation_ = node_.incarnation();
-      node_.spawn(publish_pass(node_.incarnation()));
-    }
+    kick();
+  }
+}
+
+void OutboxRelay::kick() {
+  if (!node_.is_up()) return;
+  if (config_.max_in_flight > 1) {
+    launch_publishes();
+    return;
+  }
+  // A crash ends the pass with the incarnation; the next incarnation starts its own.
+  if (busy_incarnation_ != node_.incarnation()) {
+    busy_incarnation_ = node_.incarnation();
+    node_.spawn(publish_pass(node_.incarnation()));
   }
 }
 

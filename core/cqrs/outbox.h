@@ -7,7 +7,7 @@
 // and the state therefore become durable together or are lost together (a crash before the sync
 // loses both: DurableStore invariant 3).
 //
-// OutboxRelay polls the store's *durable* rows (only committed events are published), publishes
+// OutboxRelay polls the store's *durable* rows (and publishes at once when kicked by the writer) (only committed events are published), publishes
 // each to the broker with a call, and deletes the row once the broker acknowledged it. A crash
 // before the deletion is durable republishes the row: redelivery, never loss.
 // Invariant: every committed event stays in the outbox until the broker acknowledged it.
@@ -82,6 +82,9 @@ class OutboxRelay {
 
   /// Starts polling (a root process that runs a publishing pass in the node's incarnation).
   void start();
+  /// Publishes now what is durable (push): a writer whose rows just became durable calls it,
+  /// so they need not wait for the next poll. Does nothing while the node is down.
+  void kick();
   std::uint64_t published() const { return published_; }  // acknowledged publishes
   bool idle() const;  // no durable or pending outbox row
 
