@@ -21,6 +21,14 @@ std::string barrier_key(std::uint64_t saga_id, std::uint32_t step, char operatio
   return "b/" + std::to_string(saga_id) + "/" + std::to_string(step) + "/" + operation;
 }
 
+// Outbox row of a choreography event. A node emits each (saga, step, kind) at most once (the
+// barrier and retry records see to it), so the event names its own row: no sequence-number
+// write per row, and an emission repeated after a crash overwrites instead of duplicating.
+void write_event_row(storage::DurableStore& store, const DomainEvent& event) {
+  store.put(std::string(kOutboxPrefix) + hex16(event.aggregate) + "/" + hex16(pack(event)),
+            to_record(event));
+}
+
 std::string retry_key(std::uint64_t saga_id, std::uint32_t step) {
   return std::string(kRetryPrefix) + hex16(saga_id) + "/" + hex16(step);
 }
@@ -198,6 +206,8 @@ void ChoreographyParticipant::ensure_current() { consumer_.ensure_current(); }
 void ChoreographyParticipant::on_new_incarnation() {
   incarnation_ = node_.incarnation();
   lanes_.clear();
+  unsynced_.clear();
+  group_sync_scheduled_ = false;
   submitting_ = 0;
   const auto& rows = node_.store().contents();
   for (auto it = rows.lower_bound(kRetryPrefix);
@@ -234,10 +244,21 @@ sim::Task<void> ChoreographyParticipant::lane(std::uint64_t saga_id, std::uint32
     const Delivery d = it->second.front();
     std::vector<Done> done;
     co_await react(d.event, done);
-    // Any pending write, not only this saga's: a retry marker another process wrote and this
-    // event relied on must be durable before the offset is.
-    if (node_.store().pending_writes() > 0) co_await node_.store().sync();
     if (incarnation_ != incarnation) co_return;
+    if (done.empty()) {
+      // Only a fold (or nothing): nobody waits for it but the offset commit, so it joins the
+      // next sync instead of forcing its own (group commit).
+      lanes_.at(saga_id).pop_front();
+      defer_done(d.partition, d.offset);
+      continue;
+    }
+    // Any pending write is covered, not only this saga's: a retry marker another process wrote
+    // and this event relied on is durable before the offset is.
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> covered;
+    covered.swap(unsynced_);
+    co_await node_.store().sync();
+    if (incarnation_ != incarnation) co_return;
+    for (const auto& [partition, offset] : covered) consumer_.done(partition, offset);
     for (const Done& x : done) record(x);
     for (const Done& x : done) {
       if (x.type == saga::OpType::kAction && node_.store().get(retry_key(x.saga_id, x.step->step))) {
@@ -248,6 +269,30 @@ sim::Task<void> ChoreographyParticipant::lane(std::uint64_t saga_id, std::uint32
     lanes_.at(saga_id).pop_front();
     consumer_.done(d.partition, d.offset);
   }
+}
+
+void ChoreographyParticipant::defer_done(std::uint32_t partition, std::uint64_t offset) {
+  if (node_.store().pending_writes() == 0) {  // everything it relied on is durable already
+    consumer_.done(partition, offset);
+    return;
+  }
+  unsynced_.emplace_back(partition, offset);
+  if (!group_sync_scheduled_) {
+    group_sync_scheduled_ = true;
+    node_.spawn(group_sync(incarnation_));
+  }
+}
+
+sim::Task<void> ChoreographyParticipant::group_sync(std::uint32_t incarnation) {
+  co_await node_.sleep(config_.group_sync_delay);
+  if (incarnation_ != incarnation) co_return;
+  group_sync_scheduled_ = false;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> covered;
+  covered.swap(unsynced_);
+  if (covered.empty()) co_return;  // a lane's sync took them
+  co_await node_.store().sync();
+  if (incarnation_ != incarnation) co_return;
+  for (const auto& [partition, offset] : covered) consumer_.done(partition, offset);
 }
 
 void ChoreographyParticipant::outbox_durable() {
@@ -353,7 +398,7 @@ void ChoreographyParticipant::emit(const OwnedStep& step, const DomainEvent& tri
   e.route = step.route;
   e.args_a = trigger.args_a;
   e.args_b = trigger.args_b;
-  write_outbox_row(node_.store(), e);
+  write_event_row(node_.store(), e);
 }
 
 void ChoreographyParticipant::record(const Done& d) {
@@ -423,7 +468,7 @@ bool ChoreographyParticipant::submit(std::uint32_t route, std::uint64_t saga_id,
 }
 
 sim::Task<void> ChoreographyParticipant::start_saga(DomainEvent event, sim::Time submitted_at) {
-  write_outbox_row(node_.store(), event);
+  write_event_row(node_.store(), event);
   co_await node_.store().sync();
   --submitting_;
   outbox_durable();

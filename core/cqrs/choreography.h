@@ -11,7 +11,8 @@
 //    an action or a compensation, each a local transaction that writes the sub-transaction
 //    barrier record ("b/<saga>/<step>/a|c", the layout of saga::SagaParticipant), the business
 //    change and the next event (outbox row) together; then it syncs, and only then reports the
-//    offset done (the consumer commits offsets up to the lowest one not done). A crash before
+//    offset done (an event that only folds waits for the next sync of the node instead of
+//    forcing one: group commit) (the consumer commits offsets up to the lowest one not done). A crash before
 //    the sync loses all of it and the broker delivers the event again; a crash after it leaves
 //    a barrier record that keeps the step from running twice. Due work is found from the state
 //    and the barrier records, not from the event that changed the state, so a redelivered
@@ -111,6 +112,8 @@ struct ChoreographyConfig {
   /// Offset commits (see consumer.h): at most this many events and this long behind.
   std::uint64_t commit_every = 32;
   sim::Duration commit_delay = sim::milliseconds(50);
+  /// An event that only changes the saga state waits at most this long for a sync to share.
+  sim::Duration group_sync_delay = sim::milliseconds(5);
 };
 
 class ChoreographyParticipant {
@@ -166,6 +169,9 @@ class ChoreographyParticipant {
   void run_compensation(const OwnedStep& step, const DomainEvent& trigger);
   void emit(const OwnedStep& step, const DomainEvent& trigger, saga::ChoreographyEvent what);
   void record(const Done& done);
+  /// The offset is done once a sync started after now completes (group commit).
+  void defer_done(std::uint32_t partition, std::uint64_t offset);
+  sim::Task<void> group_sync(std::uint32_t incarnation);
   void outbox_durable();
   const OwnedStep* owned(std::uint32_t route, std::uint32_t step) const;
 
@@ -184,6 +190,8 @@ class ChoreographyParticipant {
   std::uint32_t incarnation_ = 0;
   // Saga id -> its accepted events not processed yet; an entry exists while its lane runs.
   std::map<std::uint64_t, std::deque<Delivery>> lanes_;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> unsynced_;  // (partition, offset)
+  bool group_sync_scheduled_ = false;
   std::size_t submitting_ = 0;
 };
 

@@ -67,7 +67,8 @@ struct RelayConfig {
   sim::Duration poll_interval = sim::milliseconds(5);
   sim::Duration call_timeout = sim::milliseconds(500);
   /// Publishes in flight at once. 1: one row at a time, in row order (a pass stops at the first
-  /// unacknowledged row). More: rows are published concurrently and may reach the broker out of
+  /// unacknowledged row). More: rows are published concurrently (their deletions share syncs,
+  /// one at a time) and may reach the broker out of
   /// row order — for consumers that need no order between a node's rows (saga choreography:
   /// each event is caused by an earlier durable one). REQUIRES: >= 1.
   std::uint32_t max_in_flight = 1;
@@ -93,6 +94,8 @@ class OutboxRelay {
   sim::Task<void> publish_pass(std::uint32_t incarnation);
   void launch_publishes();
   sim::Task<void> publish_one(std::string key, DomainEvent event, std::uint32_t incarnation);
+  void sync_deletions();
+  sim::Task<void> deletion_syncs(std::uint32_t incarnation);
 
   net::Node& node_;
   net::NodeId broker_;
@@ -102,6 +105,8 @@ class OutboxRelay {
   // Pipelined mode (max_in_flight > 1): rows being published by this incarnation.
   std::uint32_t inflight_incarnation_ = 0;
   std::set<std::string> inflight_;
+  std::uint32_t syncing_incarnation_ = 0;  // incarnation with a deletion sync running (0: none)
+  bool sync_again_ = false;
 };
 
 }  // namespace txsim::cqrs
