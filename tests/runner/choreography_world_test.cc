@@ -4,19 +4,59 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <stdexcept>
 
+#include "core/cqrs/outbox.h"
+#include "core/txn/saga/execution.h"
 #include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
 
 namespace txsim::runner {
 namespace {
 
+// A retriable service that reports a transient error (kRetryLater) for the first `failures`
+// attempts of every saga, then applies its effect. kNever: it never succeeds.
+class FlakyService : public saga::SagaService {
+ public:
+  static constexpr std::uint32_t kNever = UINT32_MAX;
+  explicit FlakyService(std::uint32_t failures) : failures_(failures) {}
+  saga::StepResult apply_action(storage::DurableStore& store, const saga::StepRequest& request,
+                                sim::Rng&) override {
+    if (request.attempt <= failures_) return saga::StepResult::kRetryLater;
+    store.put(key(request.saga_id), "done");
+    return saga::StepResult::kSuccess;
+  }
+  void apply_compensation(storage::DurableStore&, const saga::StepRequest&) override {
+    throw std::logic_error("a retriable step is never compensated");
+  }
+  bool effect_present(const storage::DurableStore& store, std::uint64_t saga_id) const override {
+    return store.contents().count(key(saga_id)) > 0;
+  }
+
+ private:
+  static std::string key(std::uint64_t saga_id) { return "flaky/" + cqrs::hex16(saga_id); }
+  std::uint32_t failures_;
+};
+
 struct Options {
   std::vector<double> failure_probability;  // per step
   bool join = false;  // steps 0 and 1 in parallel, step 2 after both
   double duplication_probability = 0.0;
   double loss_probability = 0.0;
+  // Set: step 1 is the pivot and step 2 a retriable FlakyService failing this many attempts.
+  std::optional<std::uint32_t> retriable_failures = std::nullopt;
 };
+
+// The retry policy and deadline of the retriable step (deterministic backoff: no jitter).
+saga::RetryPolicy retry_policy() {
+  saga::RetryPolicy policy;
+  policy.backoff_initial = sim::milliseconds(10);
+  policy.backoff_max = sim::milliseconds(80);
+  policy.full_jitter = false;
+  return policy;
+}
+constexpr sim::Duration kRetryDeadline = sim::seconds(1);
 
 SagaWorldConfig world_config(const Options& options) {
   SagaWorldConfig config;
@@ -30,20 +70,32 @@ SagaWorldConfig world_config(const Options& options) {
   definition.name = options.join ? "join" : "chain";
   for (std::uint32_t i = 0; i < 3; ++i) {
     const std::string name = "s" + std::to_string(i + 1);
-    config.services.push_back(
-        {name, "n" + std::to_string(i + 1),
-         std::make_unique<plugins::generic::StepService>(options.failure_probability.at(i)),
-         {true, 2.0}});
+    const bool flaky = i == 2 && options.retriable_failures.has_value();
+    std::unique_ptr<saga::SagaService> service;
+    if (flaky) {
+      service = std::make_unique<FlakyService>(*options.retriable_failures);
+    } else {
+      service = std::make_unique<plugins::generic::StepService>(options.failure_probability.at(i));
+    }
+    config.services.push_back({name, "n" + std::to_string(i + 1), std::move(service), {true, 2.0}});
     saga::StepDefinition step;
     step.name = name;
     step.service = name;
     step.action = "do";
     step.compensation = "undo";
     step.kind = i == 2 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
+    if (options.retriable_failures) {
+      // compensatable, pivot, retriable (Richardson's order)
+      step.kind = i == 0 ? saga::StepKind::kCompensatable
+                         : i == 1 ? saga::StepKind::kPivot : saga::StepKind::kRetriable;
+      if (i > 0) step.compensation.clear();
+      if (flaky) step.retry = retry_policy();
+    }
     if (i == 1 && !options.join) step.after = {0};
     if (i == 2) step.after = options.join ? std::vector<std::uint32_t>{0, 1} : std::vector<std::uint32_t>{1};
     definition.steps.push_back(step);
   }
+  definition.forward_recovery_deadline = kRetryDeadline;
   config.sagas.push_back(definition);
   return config;
 }
@@ -146,6 +198,104 @@ TEST(ChoreographyWorld, ServiceAndBrokerCrashesWithDuplicatesAndLossLoseNothing)
   EXPECT_GT(o.stats.compensated, 0u);
   // The entry service's node n1 never crashes, so no submission is refused.
   EXPECT_EQ(o.stats.rejected, 0u);
+}
+
+// The action attempts of step `step`, per saga, in attempt order.
+std::map<std::uint64_t, std::vector<saga::StepAttempt>> action_attempts(const saga::SagaHistory& h,
+                                                                        std::uint32_t step) {
+  std::map<std::uint64_t, std::vector<saga::StepAttempt>> by_saga;
+  for (const auto& a : h.attempts) {
+    if (a.step == step && a.type == saga::OpType::kAction) by_saga[a.saga_id].push_back(a);
+  }
+  for (auto& [saga_id, attempts] : by_saga) {
+    std::sort(attempts.begin(), attempts.end(),
+              [](const auto& x, const auto& y) { return x.attempt < y.attempt; });
+  }
+  return by_saga;
+}
+
+// Attempts are numbered 1, 2, ... without a gap, and attempt n+1 starts no earlier than the
+// step's backoff after retry n (the policy has no jitter, so the backoff is exact).
+void expect_backoff_between_attempts(const std::vector<saga::StepAttempt>& attempts) {
+  sim::Rng unused(1);
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    ASSERT_EQ(attempts[i].attempt, i + 1) << "saga " << attempts[i].saga_id;
+    if (i == 0) continue;
+    const sim::Duration backoff =
+        saga::backoff_delay(retry_policy(), static_cast<std::uint32_t>(i), unused);
+    EXPECT_GE((attempts[i].sent_at - attempts[i - 1].done_at).ns(), backoff.ns())
+        << "saga " << attempts[i].saga_id << " attempt " << attempts[i].attempt;
+  }
+}
+
+TEST(ChoreographyWorld, ATransientlyFailingRetriableStepIsRetriedWithBackoffUntilItSucceeds) {
+  constexpr std::uint32_t kFailures = 3;
+  Options options{{0, 0, 0}};
+  options.retriable_failures = kFailures;
+  const auto o = run(options, 30, [](auto&, auto&) {});
+  expect_all_pass(o);
+  EXPECT_EQ(o.stats.committed, 30u);
+  EXPECT_EQ(o.stats.compensated + o.stats.stuck, 0u);
+  // Forward recovery: each saga ran the step kFailures times in vain, then once more.
+  EXPECT_EQ(o.stats.steps[0][2].attempts, 30u * (kFailures + 1));
+  EXPECT_EQ(o.stats.steps[0][2].retries, 30u * kFailures);
+  const auto attempts = action_attempts(o.history, 2);
+  ASSERT_EQ(attempts.size(), 30u);
+  for (const auto& [saga_id, list] : attempts) {
+    ASSERT_EQ(list.size(), kFailures + 1) << "saga " << saga_id;
+    for (std::uint32_t i = 0; i < kFailures; ++i) {
+      EXPECT_EQ(list[i].outcome, saga::AttemptOutcome::kFailure) << "saga " << saga_id;
+    }
+    EXPECT_EQ(list.back().outcome, saga::AttemptOutcome::kSuccess) << "saga " << saga_id;
+    expect_backoff_between_attempts(list);
+  }
+}
+
+TEST(ChoreographyWorld, ARetriableStepRetriesAcrossARestartOfItsService) {
+  Options options{{0, 0, 0}};
+  options.retriable_failures = 4;  // backoffs 10+20+40+80 ms: retries span the crash
+  const auto o = run(options, 200, [](sim::Simulator& s, SagaWorld& w) {
+    crash_at(s, w.node("n3"), sim::Time::zero() + sim::milliseconds(120), sim::milliseconds(300));
+  });
+  expect_all_pass(o);
+  EXPECT_EQ(o.stats.committed, 200u);
+  // At least four refused attempts per saga (a restart may repeat one, never skip one).
+  EXPECT_GE(o.stats.steps[0][2].retries, 200u * 4);
+}
+
+TEST(ChoreographyWorld, ARetriableStepThatNeverSucceedsIsReportedStuckAtTheDeadline) {
+  Options options{{0, 0, 0}};
+  options.retriable_failures = FlakyService::kNever;
+  const auto o = run(options, 20, [](auto&, auto&) {});
+  EXPECT_EQ(o.stats.stuck, 20u);
+  EXPECT_EQ(o.stats.committed + o.stats.compensated, 0u);
+  for (const auto& c : o.checks) {
+    if (c.name == "no_lost_work") {
+      EXPECT_EQ(c.violations, 20u) << "every stuck saga is reported: " << c.summary;
+    } else if (c.name == "effect_once" || c.name == "compensation_order") {
+      EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+    }
+  }
+  // Forward recovery never compensates: the steps before the pivot keep their effects.
+  EXPECT_TRUE(compensations(o.history).empty());
+  const auto attempts = action_attempts(o.history, 2);
+  ASSERT_EQ(attempts.size(), 20u);
+  for (const auto& saga : o.history.sagas) {
+    ASSERT_EQ(saga.outcome, saga::SagaOutcome::kStuck) << "saga " << saga.saga_id;
+    const auto& list = attempts.at(saga.saga_id);
+    expect_backoff_between_attempts(list);
+    for (const auto& a : list) EXPECT_EQ(a.outcome, saga::AttemptOutcome::kFailure);
+    // The deadline runs from the first failed attempt; the service gives up at the first
+    // wake-up after it, at most one capped backoff (80 ms) plus one attempt's service time
+    // and sync later; publishing the stuck event adds a few link delays (1 ms each). 200 ms
+    // bounds the sum of these with a wide margin for the exponential service time.
+    const sim::Duration since_first_failure = saga.finished_at - list.front().done_at;
+    EXPECT_GE(since_first_failure.ns(), kRetryDeadline.ns()) << "saga " << saga.saga_id;
+    EXPECT_LE(since_first_failure.ns(), (kRetryDeadline + sim::milliseconds(200)).ns())
+        << "saga " << saga.saga_id;
+    // No attempt after the saga was given up.
+    EXPECT_LE(list.back().done_at.ns(), saga.finished_at.ns()) << "saga " << saga.saga_id;
+  }
 }
 
 }  // namespace
