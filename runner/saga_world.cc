@@ -42,6 +42,7 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
   }
   if (!config_.choreography_broker_node.empty()) {
     build_choreography(simulator);
+    if (config_.retention_horizon) start_retention(*config_.retention_horizon);
     return;
   }
   orchestrator_ = std::make_unique<saga::SagaOrchestrator>(node(config_.orchestrator_node),
@@ -58,6 +59,15 @@ void SagaWorld::start_retention(sim::Duration horizon) {
   };
   retention_ = std::make_unique<SagaRetention>(horizon, step_participants_, probe,
                                                config_.record_history);
+  if (choreography()) {
+    monitor_->set_on_finished([this](std::uint64_t saga_id, std::uint32_t route, sim::Time at) {
+      retention_->on_finished(saga_id, route, at);
+    });
+    retention_->set_on_forget([this](std::uint64_t saga_id, std::uint32_t route) {
+      for (auto& participant : choreographers_) participant->forget(saga_id, route);
+    });
+    return;
+  }
   orchestrator_->set_on_finished(
       [this](std::uint64_t saga_id, std::uint32_t route, saga::SagaOutcome, sim::Time at) {
         retention_->on_finished(saga_id, route, at);

@@ -104,26 +104,22 @@ void ChoreographyMonitor::submitted(std::uint32_t, bool accepted_by_entry) {
 }
 
 void ChoreographyMonitor::accepted(std::uint64_t saga_id, std::uint32_t route, sim::Time submitted_at) {
-  if (finished_.count(saga_id) > 0) return;
   const saga::SagaDefinition& definition = *routes_.at(route);
-  auto [it, fresh] = sagas_.try_emplace(saga_id, Tracked{saga::ChoreographyState(definition), submitted_at});
-  if (it->second.accepted) return;
-  it->second.accepted = true;
-  it->second.submitted_at = submitted_at;
+  const bool fresh =
+      sagas_.try_emplace(saga_id, Tracked{saga::ChoreographyState(definition), submitted_at, route}).second;
+  if (!fresh) throw std::logic_error("choreography saga accepted twice");
   ++accepted_unfinished_;
   if (history_ != nullptr) history_->accepted(saga_id, definition, simulator_.now());
 }
 
 void ChoreographyMonitor::observe(const DomainEvent& event) {
   ChoreographyEvent what;
-  if (!choreography_event(event.kind, what) || finished_.count(event.aggregate) > 0) return;
+  if (!choreography_event(event.kind, what)) return;
   if (event.route >= routes_.size()) throw std::logic_error("choreography event names an unknown saga");
-  auto it = sagas_.find(event.aggregate);
-  if (it == sagas_.end()) {
-    it = sagas_.emplace(event.aggregate,
-                        Tracked{saga::ChoreographyState(*routes_[event.route]), simulator_.now()})
-             .first;
-  }
+  // Acceptance precedes the saga's first event in the log, so an untracked saga has finished:
+  // this is a late duplicate.
+  const auto it = sagas_.find(event.aggregate);
+  if (it == sagas_.end()) return;
   it->second.state.apply(what, event.step);
   if (it->second.state.finished()) finish(event.aggregate, it->second);
 }
@@ -142,9 +138,10 @@ void ChoreographyMonitor::finish(std::uint64_t saga_id, Tracked& tracked) {
     ++stats_.stuck;
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome_of(status), now);
-  if (tracked.accepted) --accepted_unfinished_;
-  finished_.insert(saga_id);
+  --accepted_unfinished_;
+  const std::uint32_t route = tracked.route;
   sagas_.erase(saga_id);
+  if (on_finished_) on_finished_(saga_id, route, now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +217,24 @@ void ChoreographyParticipant::on_new_incarnation() {
 
 std::size_t ChoreographyParticipant::submitting() const {
   return node_.is_up() && incarnation_ == node_.incarnation() ? submitting_ : 0;
+}
+
+bool ChoreographyParticipant::forget(std::uint64_t saga_id, std::uint32_t route) {
+  if (routes_taken_.count(route) == 0) return false;
+  auto& store = node_.store();
+  const std::string key = state_key(saga_id);
+  const auto it = store.contents().find(key);  // not a modelled read
+  if (it == store.contents().end()) return false;
+  // A node that has not folded the end yet still needs the row.
+  if (!saga::ChoreographyState::decode(*routes_[route], it->second.value).finished()) return false;
+  return store.prune(key);
+}
+
+std::size_t ChoreographyParticipant::state_rows() const {
+  std::size_t n = 0;
+  const auto& rows = node_.store().contents();
+  for (auto it = rows.lower_bound("cs/"); it != rows.end() && it->first.compare(0, 3, "cs/") == 0; ++it) ++n;
+  return n;
 }
 
 void ChoreographyParticipant::on_accept(const Delivery& d) {
@@ -471,8 +486,9 @@ sim::Task<void> ChoreographyParticipant::start_saga(DomainEvent event, sim::Time
   write_event_row(node_.store(), event);
   co_await node_.store().sync();
   --submitting_;
-  outbox_durable();
+  // Accepted before the start event can reach the broker (the monitor relies on it).
   monitor_.accepted(event.aggregate, event.route, submitted_at);
+  outbox_durable();
 }
 
 }  // namespace txsim::cqrs

@@ -34,6 +34,13 @@
 // ChoreographyMonitor — an observer outside the simulated system: it folds every event as the
 // broker makes it durable (Broker::set_on_durable), so a saga's end is seen when its terminal
 // event is published; it fills the saga history (accepted, finished) and the run's statistics.
+// It keeps only the sagas in flight: a saga is tracked from its acceptance (which precedes its
+// kSagaStarted event in the log) to its terminal event, and an event of a saga it does not track
+// is a late duplicate of a finished one, ignored. Its memory is bounded by the sagas in flight.
+//
+// Retention (ChoreographyParticipant::forget, driven by runner/saga_retention.h): a participant
+// may drop a settled saga's state row, which no future event needs if none of the saga's events
+// reaches the node after that (see saga_retention.h for the horizon that ensures it).
 //
 // Units: virtual time is integer nanoseconds (sim::Duration). Thread-safety: none.
 #pragma once
@@ -76,6 +83,12 @@ class ChoreographyMonitor {
 
   /// Accepted sagas whose terminal event has not been published yet.
   std::size_t in_flight() const { return accepted_unfinished_; }
+  /// Sagas the monitor holds state for (the ones in flight).
+  std::size_t tracked() const { return sagas_.size(); }
+  /// Called when a saga's outcome is known (e.g. to start its retention horizon).
+  void set_on_finished(std::function<void(std::uint64_t saga_id, std::uint32_t route, sim::Time at)> hook) {
+    on_finished_ = std::move(hook);
+  }
   saga::OrchestratorStats& stats() { return stats_; }
   const saga::OrchestratorStats& stats() const { return stats_; }
 
@@ -83,16 +96,16 @@ class ChoreographyMonitor {
   struct Tracked {
     saga::ChoreographyState state;
     sim::Time submitted_at;
-    bool accepted = false;
+    std::uint32_t route = 0;
   };
   void finish(std::uint64_t saga_id, Tracked& tracked);
 
   sim::Simulator& simulator_;
   std::vector<const saga::SagaDefinition*> routes_;
   saga::HistoryRecorder* history_;
-  std::map<std::uint64_t, Tracked> sagas_;  // not finished
-  std::set<std::uint64_t> finished_;        // late duplicates of their events are ignored
+  std::map<std::uint64_t, Tracked> sagas_;  // accepted, not finished
   std::size_t accepted_unfinished_ = 0;
+  std::function<void(std::uint64_t, std::uint32_t, sim::Time)> on_finished_;
   saga::OrchestratorStats stats_;
 };
 
@@ -134,6 +147,12 @@ class ChoreographyParticipant {
               std::uint32_t entry_service);
   /// Submissions whose start event is not durable yet (0 once the node crashed).
   std::size_t submitting() const;
+  /// Drops the state row of a saga this node has seen settle (retention; not a modelled write:
+  /// storage::DurableStore::prune). Does nothing for a saga it has not seen finish, or whose
+  /// row is not durable yet. Returns whether the row was dropped.
+  bool forget(std::uint64_t saga_id, std::uint32_t route);
+  /// Sagas with a state row in the node's store (latest contents).
+  std::size_t state_rows() const;
   net::Node& node() const { return node_; }
 
  /// Called when outbox rows of this node became durable (e.g. OutboxRelay::kick).

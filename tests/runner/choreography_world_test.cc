@@ -298,5 +298,97 @@ TEST(ChoreographyWorld, ARetriableStepThatNeverSucceedsIsReportedStuckAtTheDeadl
   }
 }
 
+// Rows of the service nodes' stores whose keys start with `prefix`.
+std::size_t rows_with_prefix(SagaWorld& world, const std::string& prefix) {
+  std::size_t n = 0;
+  for (const char* node : {"n1", "n2", "n3"}) {
+    const auto& rows = world.node(node).store().contents();
+    for (auto it = rows.lower_bound(prefix); it != rows.end() && it->first.starts_with(prefix); ++it) ++n;
+  }
+  return n;
+}
+
+struct RetentionRun {
+  std::string trace_hash;
+  saga::OrchestratorStats stats;
+  std::vector<check::CheckResult> checks;
+  storage::StoreStats storage;
+  std::size_t peak_state_rows = 0;    // "cs/" rows over the service nodes, sampled every 50 ms
+  std::size_t peak_barrier_rows = 0;  // "b/" rows, likewise
+  std::size_t peak_tracked = 0;       // sagas the monitor held state for
+  std::size_t final_state_rows = 0;
+  std::uint64_t forgotten = 0;
+};
+
+// 3000 sagas, one per ms, 5 % refusals per step, a crash of n2 and message duplication.
+RetentionRun run_with_retention(std::optional<sim::Duration> horizon) {
+  sim::Simulator simulator(11);
+  Options options{{0.05, 0.05, 0.05}};
+  options.duplication_probability = 0.02;
+  SagaWorldConfig config = world_config(options);
+  config.retention_horizon = horizon;
+  SagaWorld world(simulator, std::move(config));
+  world.start();
+  const std::uint32_t kind = simulator.register_kind("test.submit");
+  struct Submitter {
+    SagaWorld* world;
+    static void fire(void* self, std::uint64_t id) { static_cast<Submitter*>(self)->world->submit(0, id, {}); }
+  } submitter{&world};
+  for (int i = 0; i < 3000; ++i) {
+    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
+                          &submitter, static_cast<std::uint64_t>(i + 1));
+  }
+  crash_at(simulator, world.node("n2"), sim::Time::zero() + sim::milliseconds(1500), sim::milliseconds(100));
+  RetentionRun r;
+  // Sampling from outside the event loop (run() in slices) adds no event to the trace.
+  for (int slice = 1; slice <= 200; ++slice) {
+    simulator.run(sim::Time::zero() + sim::milliseconds(50 * slice));
+    r.peak_state_rows = std::max(r.peak_state_rows, rows_with_prefix(world, "cs/"));
+    r.peak_barrier_rows = std::max(r.peak_barrier_rows, rows_with_prefix(world, "b/"));
+    r.peak_tracked = std::max(r.peak_tracked, world.monitor()->tracked());
+  }
+  EXPECT_EQ(world.in_flight(), 0u);
+  r.trace_hash = simulator.trace_hash().hex();
+  r.stats = world.saga_stats();
+  r.checks = world.run_checks();
+  r.storage = world.network().storage_stats();
+  r.final_state_rows = rows_with_prefix(world, "cs/");
+  if (world.retention() != nullptr) r.forgotten = world.retention()->forgotten();
+  return r;
+}
+
+// Forgetting settled sagas (state rows, barrier records, the monitor's finished sagas) changes
+// neither the run nor the checkers' verdicts, and bounds the state by the sagas of the last
+// horizon instead of every saga run.
+TEST(ChoreographyWorld, RetentionBoundsPerSagaStateWithoutChangingTheRun) {
+  const RetentionRun without = run_with_retention(std::nullopt);
+  const RetentionRun with = run_with_retention(sim::milliseconds(300));
+  EXPECT_EQ(with.trace_hash, without.trace_hash);
+  EXPECT_EQ(with.stats.committed, without.stats.committed);
+  EXPECT_EQ(with.stats.compensated, without.stats.compensated);
+  EXPECT_EQ(with.stats.committed + with.stats.compensated, 3000u);
+  EXPECT_EQ(with.storage.writes, without.storage.writes) << "forgetting is not a modelled write";
+  EXPECT_EQ(with.storage.syncs, without.storage.syncs);
+  ASSERT_EQ(with.checks.size(), without.checks.size());
+  for (std::size_t i = 0; i < with.checks.size(); ++i) {
+    EXPECT_TRUE(with.checks[i].passed()) << with.checks[i].name << ": " << with.checks[i].summary;
+    EXPECT_EQ(with.checks[i].summary, without.checks[i].summary) << with.checks[i].name;
+  }
+  // Without retention each of the 3 nodes keeps a state row per saga: 9000 at the end.
+  EXPECT_EQ(without.final_state_rows, 9000u);
+  // A saga is forgotten when a later one finishes a horizon after it (retention has no timer
+  // of its own), so the last ~300 sagas stay; every node dropped its row of each of the others.
+  EXPECT_GT(with.forgotten, 2500u);
+  EXPECT_EQ(with.final_state_rows, 3 * (3000u - with.forgotten));
+  // With a 300 ms horizon a node holds the sagas settled in the last 300 ms plus those in
+  // flight: at one saga per ms, about 3 x (300 + a few tens) rows; the crash of n2 (100 ms)
+  // adds its backlog. 1500 is far below the 9000 of a run without retention.
+  EXPECT_LT(with.peak_state_rows, 1500u);
+  EXPECT_LT(with.peak_barrier_rows, without.peak_barrier_rows / 2);
+  // The monitor holds only sagas in flight, with or without retention.
+  EXPECT_LT(with.peak_tracked, 500u);
+  EXPECT_EQ(with.peak_tracked, without.peak_tracked);
+}
+
 }  // namespace
 }  // namespace txsim::runner
