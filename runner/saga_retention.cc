@@ -34,6 +34,7 @@ void SagaRetention::forget(const Due& due) {
     verdicts_.insert_or_assign(due.saga_id, std::move(present));
   }
   for (std::uint32_t s = 0; s < steps.size(); ++s) steps[s]->forget(due.saga_id, s);
+  if (on_forget_) on_forget_(due.saga_id, due.route);
   ++forgotten_;
 }
 

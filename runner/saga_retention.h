@@ -22,6 +22,13 @@
 // timeout plus message latency and service time), and scenarios that inject duplication or
 // crashes to show barrier anomalies (saga-crash, saga-no-barrier) run without retention.
 //
+// Under saga choreography the outcome is the monitor's (cqrs::ChoreographyMonitor) and each
+// service node also drops the saga's state row ("cs/<saga>"), if its own fold saw the saga end.
+// There the horizon must exceed how long any event of a finished saga can still reach a node:
+// a duplicate publish after a relay's lost ack (the relay's call timeout) or after its node's
+// restart (the longest downtime), and a node's lag behind the log (its downtime plus the
+// resubscribe interval).
+//
 // Units: horizon is virtual time, integer nanoseconds (sim::Duration).
 #pragma once
 
@@ -58,6 +65,12 @@ class SagaRetention {
   /// was not forgotten (read the store instead).
   std::optional<bool> carried_effect(std::uint64_t saga_id, std::uint32_t step) const;
 
+  /// Also called for each forgotten saga, after its participant rows are dropped (e.g. to drop
+  /// the choreography's per-node saga state).
+  void set_on_forget(std::function<void(std::uint64_t saga_id, std::uint32_t route)> hook) {
+    on_forget_ = std::move(hook);
+  }
+
   std::uint64_t forgotten() const { return forgotten_; }
   std::size_t queued() const { return queue_.size(); }
   sim::Duration horizon() const { return horizon_; }
@@ -77,6 +90,7 @@ class SagaRetention {
   std::deque<Due> queue_;  // in finishing order, hence in due order
   std::map<std::uint64_t, std::vector<bool>> verdicts_;  // saga -> effect present, per step
   std::uint64_t forgotten_ = 0;
+  std::function<void(std::uint64_t, std::uint32_t)> on_forget_;
 };
 
 }  // namespace txsim::runner

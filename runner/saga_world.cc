@@ -42,6 +42,7 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
   }
   if (!config_.choreography_broker_node.empty()) {
     build_choreography(simulator);
+    if (config_.retention_horizon) start_retention(*config_.retention_horizon);
     return;
   }
   orchestrator_ = std::make_unique<saga::SagaOrchestrator>(node(config_.orchestrator_node),
@@ -58,6 +59,15 @@ void SagaWorld::start_retention(sim::Duration horizon) {
   };
   retention_ = std::make_unique<SagaRetention>(horizon, step_participants_, probe,
                                                config_.record_history);
+  if (choreography()) {
+    monitor_->set_on_finished([this](std::uint64_t saga_id, std::uint32_t route, sim::Time at) {
+      retention_->on_finished(saga_id, route, at);
+    });
+    retention_->set_on_forget([this](std::uint64_t saga_id, std::uint32_t route) {
+      for (auto& participant : choreographers_) participant->forget(saga_id, route);
+    });
+    return;
+  }
   orchestrator_->set_on_finished(
       [this](std::uint64_t saga_id, std::uint32_t route, saga::SagaOutcome, sim::Time at) {
         retention_->on_finished(saga_id, route, at);
@@ -100,12 +110,16 @@ void SagaWorld::build_choreography(sim::Simulator& simulator) {
     // Pipelined publishing: a serial relay (one round trip per row) caps a node at a few hundred
     // events per second, and choreography needs no order between one node's rows.
     cqrs::RelayConfig relay;
-    relay.poll_interval = sim::milliseconds(2);
+    // The participant kicks the relay when its rows are durable (push); the poll only catches
+    // what a restart left in the outbox.
+    relay.poll_interval = sim::milliseconds(20);
     relay.max_in_flight = 64;
     relays_.push_back(std::make_unique<cqrs::OutboxRelay>(service_node, broker_node.id(), relay));
     choreographers_.push_back(std::make_unique<cqrs::ChoreographyParticipant>(
         service_node, broker_node.id(), config_.broker_partitions, routes,
         std::move(owned[node_order[i]]), config, *monitor_, history));
+    cqrs::OutboxRelay* node_relay = relays_.back().get();
+    choreographers_.back()->set_on_outbox_durable([node_relay] { node_relay->kick(); });
     by_node[node_order[i]] = choreographers_.back().get();
   }
   for (const auto& definition : config_.sagas) {

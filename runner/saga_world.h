@@ -85,6 +85,8 @@ class SagaWorld {
   std::uint32_t route(const std::string& name) const;
   net::Node& node(const std::string& name);
 
+  /// The choreography's outcome monitor; nullptr under orchestration.
+  const cqrs::ChoreographyMonitor* monitor() const { return monitor_.get(); }
   /// nullptr unless SagaWorldConfig::retention_horizon is set.
   const SagaRetention* retention() const { return retention_.get(); }
 

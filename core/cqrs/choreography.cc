@@ -12,7 +12,6 @@ namespace {
 
 using saga::ChoreographyEvent;
 
-constexpr std::uint64_t kUnknownOffset = UINT64_MAX;
 constexpr std::string_view kRetryPrefix = "rt/";
 
 std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
@@ -20,6 +19,14 @@ std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
 // The barrier layout of saga::SagaParticipant: "b/<saga id in decimal>/<step>/<a|c>".
 std::string barrier_key(std::uint64_t saga_id, std::uint32_t step, char operation) {
   return "b/" + std::to_string(saga_id) + "/" + std::to_string(step) + "/" + operation;
+}
+
+// Outbox row of a choreography event. A node emits each (saga, step, kind) at most once (the
+// barrier and retry records see to it), so the event names its own row: no sequence-number
+// write per row, and an emission repeated after a crash overwrites instead of duplicating.
+void write_event_row(storage::DurableStore& store, const DomainEvent& event) {
+  store.put(std::string(kOutboxPrefix) + hex16(event.aggregate) + "/" + hex16(pack(event)),
+            to_record(event));
 }
 
 std::string retry_key(std::uint64_t saga_id, std::uint32_t step) {
@@ -97,26 +104,22 @@ void ChoreographyMonitor::submitted(std::uint32_t, bool accepted_by_entry) {
 }
 
 void ChoreographyMonitor::accepted(std::uint64_t saga_id, std::uint32_t route, sim::Time submitted_at) {
-  if (finished_.count(saga_id) > 0) return;
   const saga::SagaDefinition& definition = *routes_.at(route);
-  auto [it, fresh] = sagas_.try_emplace(saga_id, Tracked{saga::ChoreographyState(definition), submitted_at});
-  if (it->second.accepted) return;
-  it->second.accepted = true;
-  it->second.submitted_at = submitted_at;
+  const bool fresh =
+      sagas_.try_emplace(saga_id, Tracked{saga::ChoreographyState(definition), submitted_at, route}).second;
+  if (!fresh) throw std::logic_error("choreography saga accepted twice");
   ++accepted_unfinished_;
   if (history_ != nullptr) history_->accepted(saga_id, definition, simulator_.now());
 }
 
 void ChoreographyMonitor::observe(const DomainEvent& event) {
   ChoreographyEvent what;
-  if (!choreography_event(event.kind, what) || finished_.count(event.aggregate) > 0) return;
+  if (!choreography_event(event.kind, what)) return;
   if (event.route >= routes_.size()) throw std::logic_error("choreography event names an unknown saga");
-  auto it = sagas_.find(event.aggregate);
-  if (it == sagas_.end()) {
-    it = sagas_.emplace(event.aggregate,
-                        Tracked{saga::ChoreographyState(*routes_[event.route]), simulator_.now()})
-             .first;
-  }
+  // Acceptance precedes the saga's first event in the log, so an untracked saga has finished:
+  // this is a late duplicate.
+  const auto it = sagas_.find(event.aggregate);
+  if (it == sagas_.end()) return;
   it->second.state.apply(what, event.step);
   if (it->second.state.finished()) finish(event.aggregate, it->second);
 }
@@ -135,13 +138,31 @@ void ChoreographyMonitor::finish(std::uint64_t saga_id, Tracked& tracked) {
     ++stats_.stuck;
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome_of(status), now);
-  if (tracked.accepted) --accepted_unfinished_;
-  finished_.insert(saga_id);
+  --accepted_unfinished_;
+  const std::uint32_t route = tracked.route;
   sagas_.erase(saga_id);
+  if (on_finished_) on_finished_(saga_id, route, now);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Participant: consuming
+
+static ConsumerConfig consumer_config(const ChoreographyConfig& config, std::uint32_t partitions) {
+  ConsumerConfig c;
+  c.group = config.group;
+  c.partitions = partitions;
+  c.resubscribe_interval = config.resubscribe_interval;
+  c.call_timeout = config.call_timeout;
+  // A saga waits for every hop: no idle first interval, no push dropped for overtaking the
+  // subscription's reply.
+  c.eager_subscribe = true;
+  // A broker that crashed may have lost recent commits (it syncs them lazily) and would then
+  // push nothing beyond its window: repeat ours.
+  c.repeat_commits = true;
+  c.commit_every = config.commit_every;
+  c.commit_delay = config.commit_delay;
+  return c;
+}
 
 ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId broker,
                                                  std::uint32_t partitions,
@@ -150,11 +171,13 @@ ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId br
                                                  ChoreographyConfig config,
                                                  ChoreographyMonitor& monitor,
                                                  saga::HistoryRecorder* history)
-    : node_(node), broker_(broker), partitions_(partitions), routes_(std::move(routes)),
-      steps_(std::move(steps)), config_(config), monitor_(monitor), history_(history),
+    : node_(node), routes_(std::move(routes)), steps_(std::move(steps)), config_(config),
+      monitor_(monitor), history_(history),
       service_time_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/service_time")),
       business_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/business")),
-      backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")) {
+      backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")),
+      consumer_(node, broker, consumer_config(config, partitions), "choreography on node '" + node.name() + "'",
+                [this](const Delivery& d) { on_accept(d); }, [this] { on_new_incarnation(); }) {
   for (const auto& step : steps_) {
     if (step.route >= routes_.size() || step.step >= routes_[step.route]->steps.size() ||
         step.implementation == nullptr || step.service_time_ms_mean < 0) {
@@ -162,10 +185,9 @@ ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId br
     }
     routes_taken_.insert(step.route);
   }
-  node_.on(kDeliver, [this](net::Node&, const net::Message& m) { on_deliver(m); });
 }
 
-void ChoreographyParticipant::start() { node_.simulator().spawn(resubscribe_loop()); }
+void ChoreographyParticipant::start() { consumer_.start(); }
 
 const OwnedStep* ChoreographyParticipant::owned(std::uint32_t route, std::uint32_t step) const {
   for (const auto& s : steps_) {
@@ -174,18 +196,15 @@ const OwnedStep* ChoreographyParticipant::owned(std::uint32_t route, std::uint32
   return nullptr;
 }
 
+void ChoreographyParticipant::ensure_current() { consumer_.ensure_current(); }
+
 // A new incarnation starts from the store's durable contents: per-saga states and retry
 // markers are there; progress in the log comes from the broker's committed offsets.
-void ChoreographyParticipant::ensure_current() {
-  if (incarnation_ == node_.incarnation()) return;
+void ChoreographyParticipant::on_new_incarnation() {
   incarnation_ = node_.incarnation();
-  next_.assign(partitions_, kUnknownOffset);
-  processed_.assign(partitions_, kUnknownOffset);
-  active_.assign(partitions_, false);
-  subscribing_.assign(partitions_, false);
-  held_.assign(partitions_, {});
-  queue_.clear();
-  processing_ = false;
+  lanes_.clear();
+  unsynced_.clear();
+  group_sync_scheduled_ = false;
   submitting_ = 0;
   const auto& rows = node_.store().contents();
   for (auto it = rows.lower_bound(kRetryPrefix);
@@ -200,101 +219,99 @@ std::size_t ChoreographyParticipant::submitting() const {
   return node_.is_up() && incarnation_ == node_.incarnation() ? submitting_ : 0;
 }
 
-void ChoreographyParticipant::on_deliver(const net::Message& m) {
-  ensure_current();
-  const auto partition = static_cast<std::uint32_t>(m.payload.words[3] & 0xffffffff);
-  const auto group = static_cast<std::uint32_t>(m.payload.words[3] >> 32);
-  if (group != config_.group || partition >= partitions_) {
-    throw std::logic_error("choreography on node '" + node_.name() +
-                           "' got a delivery for another consumer");
-  }
-  const std::uint64_t offset = m.payload.words[2];
-  if (next_[partition] == kUnknownOffset || offset < next_[partition]) return;  // duplicate
-  const DomainEvent event = get_event(m.payload);
-  if (offset > next_[partition]) {  // overtook an earlier offset: wait for it
-    held_[partition].emplace(offset, event);
+bool ChoreographyParticipant::forget(std::uint64_t saga_id, std::uint32_t route) {
+  if (routes_taken_.count(route) == 0) return false;
+  auto& store = node_.store();
+  const std::string key = state_key(saga_id);
+  const auto it = store.contents().find(key);  // not a modelled read
+  if (it == store.contents().end()) return false;
+  // A node that has not folded the end yet still needs the row.
+  if (!saga::ChoreographyState::decode(*routes_[route], it->second.value).finished()) return false;
+  return store.prune(key);
+}
+
+std::size_t ChoreographyParticipant::state_rows() const {
+  std::size_t n = 0;
+  const auto& rows = node_.store().contents();
+  for (auto it = rows.lower_bound("cs/"); it != rows.end() && it->first.compare(0, 3, "cs/") == 0; ++it) ++n;
+  return n;
+}
+
+void ChoreographyParticipant::on_accept(const Delivery& d) {
+  ChoreographyEvent what;
+  if (!choreography_event(d.event.kind, what) || routes_taken_.count(d.event.route) == 0) {
+    consumer_.done(d.partition, d.offset);  // nothing to do here
     return;
   }
-  active_[partition] = true;
-  queue_.push_back({partition, offset, event});
-  ++next_[partition];
-  auto& held = held_[partition];
-  for (auto it = held.begin(); it != held.end() && it->first <= next_[partition]; it = held.erase(it)) {
-    if (it->first < next_[partition]) continue;
-    queue_.push_back({partition, it->first, it->second});
-    ++next_[partition];
-  }
-  if (!processing_) {
-    processing_ = true;
-    node_.spawn(process_loop(incarnation_));
-  }
+  auto [it, idle] = lanes_.try_emplace(d.event.aggregate);
+  it->second.push_back(d);
+  if (idle) node_.spawn(lane(d.event.aggregate, incarnation_));
 }
 
-sim::Task<void> ChoreographyParticipant::process_loop(std::uint32_t incarnation) {
-  while (!queue_.empty()) {
-    // Group commit: fold (and act on) every event queued now, make it all durable with one
-    // sync, and only then record it and commit the offsets.
-    std::vector<Delivery> batch(queue_.begin(), queue_.end());
-    queue_.clear();
-    std::vector<Done> done;
-    for (const Delivery& d : batch) co_await react(d.event, done);
-    if (node_.store().pending_writes() > 0) co_await node_.store().sync();
-    if (incarnation_ != incarnation) co_return;
-    for (const Done& d : done) record(d);
-    for (const Done& d : done) {
-      if (d.type == saga::OpType::kAction && node_.store().get(retry_key(d.saga_id, d.step->step))) {
-        node_.spawn(retry_loop(d.saga_id, d.step->route, d.step->step));
-      }
-    }
-    std::vector<bool> touched(partitions_, false);
-    for (const Delivery& d : batch) {
-      processed_[d.partition] = d.offset + 1;
-      touched[d.partition] = true;
-    }
-    for (std::uint32_t p = 0; p < partitions_; ++p) {
-      if (touched[p]) commit(p);
-    }
-  }
-  if (incarnation_ == incarnation) processing_ = false;
-}
-
-void ChoreographyParticipant::commit(std::uint32_t partition) {
-  net::Payload payload;
-  payload.words[0] = config_.group;
-  payload.words[1] = partition;
-  payload.words[2] = processed_[partition];
-  node_.send(broker_, kCommitOffset, payload);
-}
-
-sim::Task<void> ChoreographyParticipant::resubscribe_loop() {
+sim::Task<void> ChoreographyParticipant::lane(std::uint64_t saga_id, std::uint32_t incarnation) {
   for (;;) {
-    co_await node_.simulator().sleep(config_.resubscribe_interval);
-    if (!node_.is_up()) continue;
-    ensure_current();
-    for (std::uint32_t p = 0; p < partitions_; ++p) {
-      if (!active_[p] && !subscribing_[p]) {
-        // A broker that crashed may have lost recent commits (it syncs them lazily) and would
-        // then push nothing beyond its window: repeat ours.
-        if (processed_[p] != kUnknownOffset) commit(p);
-        subscribing_[p] = true;
-        node_.spawn(subscribe(p, incarnation_));
-      }
-      active_[p] = false;
+    const auto it = lanes_.find(saga_id);
+    if (it == lanes_.end()) throw std::logic_error("choreography lane without events");
+    if (it->second.empty()) {
+      lanes_.erase(it);
+      co_return;
     }
+    const Delivery d = it->second.front();
+    std::vector<Done> done;
+    co_await react(d.event, done);
+    if (incarnation_ != incarnation) co_return;
+    if (done.empty()) {
+      // Only a fold (or nothing): nobody waits for it but the offset commit, so it joins the
+      // next sync instead of forcing its own (group commit).
+      lanes_.at(saga_id).pop_front();
+      defer_done(d.partition, d.offset);
+      continue;
+    }
+    // Any pending write is covered, not only this saga's: a retry marker another process wrote
+    // and this event relied on is durable before the offset is.
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> covered;
+    covered.swap(unsynced_);
+    co_await node_.store().sync();
+    if (incarnation_ != incarnation) co_return;
+    for (const auto& [partition, offset] : covered) consumer_.done(partition, offset);
+    for (const Done& x : done) record(x);
+    for (const Done& x : done) {
+      if (x.type == saga::OpType::kAction && node_.store().get(retry_key(x.saga_id, x.step->step))) {
+        node_.spawn(retry_loop(x.saga_id, x.step->route, x.step->step));
+      }
+    }
+    if (!done.empty()) outbox_durable();
+    lanes_.at(saga_id).pop_front();
+    consumer_.done(d.partition, d.offset);
   }
 }
 
-sim::Task<void> ChoreographyParticipant::subscribe(std::uint32_t partition, std::uint32_t incarnation) {
-  net::Payload payload;
-  payload.words[0] = config_.group;
-  payload.words[1] = partition;
-  payload.words[2] = next_[partition] == kUnknownOffset ? kFromCommitted : next_[partition];
-  const net::CallResult r = co_await node_.call(broker_, kSubscribe, payload, config_.call_timeout);
-  if (incarnation_ != incarnation) co_return;
-  subscribing_[partition] = false;
-  if (r.status == net::CallStatus::kReply && next_[partition] == kUnknownOffset) {
-    next_[partition] = r.reply.payload.words[0];
+void ChoreographyParticipant::defer_done(std::uint32_t partition, std::uint64_t offset) {
+  if (node_.store().pending_writes() == 0) {  // everything it relied on is durable already
+    consumer_.done(partition, offset);
+    return;
   }
+  unsynced_.emplace_back(partition, offset);
+  if (!group_sync_scheduled_) {
+    group_sync_scheduled_ = true;
+    node_.spawn(group_sync(incarnation_));
+  }
+}
+
+sim::Task<void> ChoreographyParticipant::group_sync(std::uint32_t incarnation) {
+  co_await node_.sleep(config_.group_sync_delay);
+  if (incarnation_ != incarnation) co_return;
+  group_sync_scheduled_ = false;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> covered;
+  covered.swap(unsynced_);
+  if (covered.empty()) co_return;  // a lane's sync took them
+  co_await node_.store().sync();
+  if (incarnation_ != incarnation) co_return;
+  for (const auto& [partition, offset] : covered) consumer_.done(partition, offset);
+}
+
+void ChoreographyParticipant::outbox_durable() {
+  if (on_outbox_durable_) on_outbox_durable_();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +413,7 @@ void ChoreographyParticipant::emit(const OwnedStep& step, const DomainEvent& tri
   e.route = step.route;
   e.args_a = trigger.args_a;
   e.args_b = trigger.args_b;
-  write_outbox_row(node_.store(), e);
+  write_event_row(node_.store(), e);
 }
 
 void ChoreographyParticipant::record(const Done& d) {
@@ -434,12 +451,14 @@ sim::Task<void> ChoreographyParticipant::retry_loop(std::uint64_t saga_id, std::
       store.erase(key);
       emit(*step, trigger, ChoreographyEvent::kStepStuck);
       co_await store.sync();
+      outbox_durable();
       co_return;
     }
     co_await service_time(*step);
     const saga::OpResult result = run_action(*step, trigger, marker.attempts + 1);
     co_await store.sync();
     record({saga_id, step, saga::OpType::kAction, result, marker.attempts + 1, began});
+    if (result == saga::OpResult::kApplied) outbox_durable();
     if (result == saga::OpResult::kApplied) co_return;
   }
 }
@@ -464,10 +483,12 @@ bool ChoreographyParticipant::submit(std::uint32_t route, std::uint64_t saga_id,
 }
 
 sim::Task<void> ChoreographyParticipant::start_saga(DomainEvent event, sim::Time submitted_at) {
-  write_outbox_row(node_.store(), event);
+  write_event_row(node_.store(), event);
   co_await node_.store().sync();
   --submitting_;
+  // Accepted before the start event can reach the broker (the monitor relies on it).
   monitor_.accepted(event.aggregate, event.route, submitted_at);
+  outbox_durable();
 }
 
 }  // namespace txsim::cqrs

@@ -4,17 +4,25 @@
 // (core/txn/saga/choreography.h); this file does the I/O.
 //
 // ChoreographyParticipant — one per service node, for every saga step its services run:
-//  - consumes every broker partition with the node's own consumer group, accepting events only
-//    at the next expected offset (like ViewReplica), one at a time;
+//  - consumes every broker partition with the node's own consumer group (BrokerConsumer,
+//    consumer.h: events accepted in offset order per partition);
 //  - folds each choreography event of a saga it takes part in into that saga's state, kept in
 //    the node's store ("cs/<saga id>"), and runs what the state makes due for its own steps:
 //    an action or a compensation, each a local transaction that writes the sub-transaction
 //    barrier record ("b/<saga>/<step>/a|c", the layout of saga::SagaParticipant), the business
-//    change and the next event (outbox row) together; then it syncs (one sync for all the events
-//    queued when the batch began: group commit), and only then commits the offsets. A crash before the sync loses all of it and the broker
-//    delivers the event again; a crash after it leaves a barrier record that keeps the step
-//    from running twice. Due work is found from the state and the barrier records, not from the
-//    event that changed the state, so a redelivered event finishes what a crash interrupted.
+//    change and the next event (outbox row) together; then it syncs, and only then reports the
+//    offset done (an event that only folds waits for the next sync of the node instead of
+//    forcing one: group commit) (the consumer commits offsets up to the lowest one not done). A crash before
+//    the sync loses all of it and the broker delivers the event again; a crash after it leaves
+//    a barrier record that keeps the step from running twice. Due work is found from the state
+//    and the barrier records, not from the event that changed the state, so a redelivered
+//    event finishes what a crash interrupted.
+//  - events of different sagas are processed concurrently (a lane per saga, in offset order
+//    within the lane), as orchestrated participants serve requests concurrently: all events of
+//    one saga are on one partition, so per-saga order is the log's order. One slow saga does
+//    not hold up the others.
+//  - once a local transaction with outbox rows is durable it wakes the node's outbox relay
+//    (`on_outbox_durable`) instead of leaving the rows to its next poll.
 //  - a retriable step whose action fails (business refusal or transient error) retries inside
 //    the service with the step's backoff policy until the saga's forward-recovery deadline,
 //    then announces kStepStuck. The retry is durable ("rt/<saga>/<step>"): a restart resumes it.
@@ -26,17 +34,26 @@
 // ChoreographyMonitor — an observer outside the simulated system: it folds every event as the
 // broker makes it durable (Broker::set_on_durable), so a saga's end is seen when its terminal
 // event is published; it fills the saga history (accepted, finished) and the run's statistics.
+// It keeps only the sagas in flight: a saga is tracked from its acceptance (which precedes its
+// kSagaStarted event in the log) to its terminal event, and an event of a saga it does not track
+// is a late duplicate of a finished one, ignored. Its memory is bounded by the sagas in flight.
+//
+// Retention (ChoreographyParticipant::forget, driven by runner/saga_retention.h): a participant
+// may drop a settled saga's state row, which no future event needs if none of the saga's events
+// reaches the node after that (see saga_retention.h for the horizon that ensures it).
 //
 // Units: virtual time is integer nanoseconds (sim::Duration). Thread-safety: none.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/cqrs/consumer.h"
 #include "core/cqrs/events.h"
 #include "core/net/node.h"
 #include "core/txn/saga/choreography.h"
@@ -66,6 +83,12 @@ class ChoreographyMonitor {
 
   /// Accepted sagas whose terminal event has not been published yet.
   std::size_t in_flight() const { return accepted_unfinished_; }
+  /// Sagas the monitor holds state for (the ones in flight).
+  std::size_t tracked() const { return sagas_.size(); }
+  /// Called when a saga's outcome is known (e.g. to start its retention horizon).
+  void set_on_finished(std::function<void(std::uint64_t saga_id, std::uint32_t route, sim::Time at)> hook) {
+    on_finished_ = std::move(hook);
+  }
   saga::OrchestratorStats& stats() { return stats_; }
   const saga::OrchestratorStats& stats() const { return stats_; }
 
@@ -73,16 +96,16 @@ class ChoreographyMonitor {
   struct Tracked {
     saga::ChoreographyState state;
     sim::Time submitted_at;
-    bool accepted = false;
+    std::uint32_t route = 0;
   };
   void finish(std::uint64_t saga_id, Tracked& tracked);
 
   sim::Simulator& simulator_;
   std::vector<const saga::SagaDefinition*> routes_;
   saga::HistoryRecorder* history_;
-  std::map<std::uint64_t, Tracked> sagas_;  // not finished
-  std::set<std::uint64_t> finished_;        // late duplicates of their events are ignored
+  std::map<std::uint64_t, Tracked> sagas_;  // accepted, not finished
   std::size_t accepted_unfinished_ = 0;
+  std::function<void(std::uint64_t, std::uint32_t, sim::Time)> on_finished_;
   saga::OrchestratorStats stats_;
 };
 
@@ -99,6 +122,11 @@ struct ChoreographyConfig {
   std::uint32_t group = 0;  // the node's consumer group at the broker (unique per consumer)
   sim::Duration resubscribe_interval = sim::milliseconds(200);
   sim::Duration call_timeout = sim::milliseconds(1000);
+  /// Offset commits (see consumer.h): at most this many events and this long behind.
+  std::uint64_t commit_every = 32;
+  sim::Duration commit_delay = sim::milliseconds(50);
+  /// An event that only changes the saga state waits at most this long for a sync to share.
+  sim::Duration group_sync_delay = sim::milliseconds(5);
 };
 
 class ChoreographyParticipant {
@@ -119,14 +147,18 @@ class ChoreographyParticipant {
               std::uint32_t entry_service);
   /// Submissions whose start event is not durable yet (0 once the node crashed).
   std::size_t submitting() const;
+  /// Drops the state row of a saga this node has seen settle (retention; not a modelled write:
+  /// storage::DurableStore::prune). Does nothing for a saga it has not seen finish, or whose
+  /// row is not durable yet. Returns whether the row was dropped.
+  bool forget(std::uint64_t saga_id, std::uint32_t route);
+  /// Sagas with a state row in the node's store (latest contents).
+  std::size_t state_rows() const;
   net::Node& node() const { return node_; }
 
+ /// Called when outbox rows of this node became durable (e.g. OutboxRelay::kick).
+  void set_on_outbox_durable(std::function<void()> hook) { on_outbox_durable_ = std::move(hook); }
+
  private:
-  struct Delivery {
-    std::uint32_t partition;
-    std::uint64_t offset;
-    DomainEvent event;
-  };
   struct Work {
     const OwnedStep* step;
     bool compensation;
@@ -141,11 +173,10 @@ class ChoreographyParticipant {
   };
 
   void ensure_current();
-  void on_deliver(const net::Message& m);
-  sim::Task<void> resubscribe_loop();
-  void commit(std::uint32_t partition);
-  sim::Task<void> subscribe(std::uint32_t partition, std::uint32_t incarnation);
-  sim::Task<void> process_loop(std::uint32_t incarnation);
+  void on_new_incarnation();
+  void on_accept(const Delivery& d);
+  /// Processes the accepted events of one saga in order, until none is left.
+  sim::Task<void> lane(std::uint64_t saga_id, std::uint32_t incarnation);
   /// Folds `event` and runs the work it makes due (not yet durable), appending it to `done`.
   sim::Task<void> react(DomainEvent event, std::vector<Done>& done);
   sim::Task<void> start_saga(DomainEvent event, sim::Time submitted_at);
@@ -157,11 +188,13 @@ class ChoreographyParticipant {
   void run_compensation(const OwnedStep& step, const DomainEvent& trigger);
   void emit(const OwnedStep& step, const DomainEvent& trigger, saga::ChoreographyEvent what);
   void record(const Done& done);
+  /// The offset is done once a sync started after now completes (group commit).
+  void defer_done(std::uint32_t partition, std::uint64_t offset);
+  sim::Task<void> group_sync(std::uint32_t incarnation);
+  void outbox_durable();
   const OwnedStep* owned(std::uint32_t route, std::uint32_t step) const;
 
   net::Node& node_;
-  net::NodeId broker_;
-  std::uint32_t partitions_;
   std::vector<const saga::SagaDefinition*> routes_;
   std::vector<OwnedStep> steps_;
   std::set<std::uint32_t> routes_taken_;  // routes with a step here
@@ -171,14 +204,13 @@ class ChoreographyParticipant {
   sim::Rng service_time_rng_;
   sim::Rng business_rng_;
   sim::Rng backoff_rng_;
+  BrokerConsumer consumer_;
+  std::function<void()> on_outbox_durable_;
   std::uint32_t incarnation_ = 0;
-  std::vector<std::uint64_t> next_;       // [partition] next offset accepted
-  std::vector<std::uint64_t> processed_;  // [partition] offset after the last one processed
-  std::vector<bool> active_;
-  std::vector<bool> subscribing_;
-  std::vector<std::map<std::uint64_t, DomainEvent>> held_;
-  std::deque<Delivery> queue_;
-  bool processing_ = false;
+  // Saga id -> its accepted events not processed yet; an entry exists while its lane runs.
+  std::map<std::uint64_t, std::deque<Delivery>> lanes_;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> unsynced_;  // (partition, offset)
+  bool group_sync_scheduled_ = false;
   std::size_t submitting_ = 0;
 };
 

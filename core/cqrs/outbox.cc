@@ -87,15 +87,20 @@ bool OutboxRelay::idle() const { return outbox_rows(node_.store()) == 0; }
 sim::Task<void> OutboxRelay::poll() {
   for (;;) {
     co_await node_.simulator().sleep(config_.poll_interval);
-    if (config_.max_in_flight > 1) {
-      if (node_.is_up()) launch_publishes();
-      continue;
-    }
-    // A crash ends the pass with the incarnation; the next incarnation starts its own.
-    if (node_.is_up() && busy_incarnation_ != node_.incarnation()) {
-      busy_incarnation_ = node_.incarnation();
-      node_.spawn(publish_pass(node_.incarnation()));
-    }
+    kick();
+  }
+}
+
+void OutboxRelay::kick() {
+  if (!node_.is_up()) return;
+  if (config_.max_in_flight > 1) {
+    launch_publishes();
+    return;
+  }
+  // A crash ends the pass with the incarnation; the next incarnation starts its own.
+  if (busy_incarnation_ != node_.incarnation()) {
+    busy_incarnation_ = node_.incarnation();
+    node_.spawn(publish_pass(node_.incarnation()));
   }
 }
 
@@ -123,7 +128,27 @@ sim::Task<void> OutboxRelay::publish_one(std::string key, DomainEvent event, std
     ++published_;
   }
   if (inflight_incarnation_ == incarnation) inflight_.erase(key);
-  if (r.status == net::CallStatus::kReply) co_await node_.store().sync();
+  if (r.status == net::CallStatus::kReply) sync_deletions();
+}
+
+// Group commit of deletions: one sync at a time, the next one covering every deletion made
+// while it ran. A deletion that is late to be durable costs at most a duplicate publish after
+// a crash, which consumers absorb.
+void OutboxRelay::sync_deletions() {
+  if (syncing_incarnation_ == node_.incarnation()) {
+    sync_again_ = true;
+    return;
+  }
+  syncing_incarnation_ = node_.incarnation();
+  node_.spawn(deletion_syncs(node_.incarnation()));
+}
+
+sim::Task<void> OutboxRelay::deletion_syncs(std::uint32_t incarnation) {
+  do {
+    sync_again_ = false;
+    co_await node_.store().sync();
+  } while (sync_again_);
+  if (syncing_incarnation_ == incarnation) syncing_incarnation_ = 0;
 }
 
 sim::Task<void> OutboxRelay::publish_pass(std::uint32_t incarnation) {

@@ -7,7 +7,7 @@
 // and the state therefore become durable together or are lost together (a crash before the sync
 // loses both: DurableStore invariant 3).
 //
-// OutboxRelay polls the store's *durable* rows (only committed events are published), publishes
+// OutboxRelay polls the store's *durable* rows (and publishes at once when kicked by the writer) (only committed events are published), publishes
 // each to the broker with a call, and deletes the row once the broker acknowledged it. A crash
 // before the deletion is durable republishes the row: redelivery, never loss.
 // Invariant: every committed event stays in the outbox until the broker acknowledged it.
@@ -67,7 +67,8 @@ struct RelayConfig {
   sim::Duration poll_interval = sim::milliseconds(5);
   sim::Duration call_timeout = sim::milliseconds(500);
   /// Publishes in flight at once. 1: one row at a time, in row order (a pass stops at the first
-  /// unacknowledged row). More: rows are published concurrently and may reach the broker out of
+  /// unacknowledged row). More: rows are published concurrently (their deletions share syncs,
+  /// one at a time) and may reach the broker out of
   /// row order — for consumers that need no order between a node's rows (saga choreography:
   /// each event is caused by an earlier durable one). REQUIRES: >= 1.
   std::uint32_t max_in_flight = 1;
@@ -82,6 +83,9 @@ class OutboxRelay {
 
   /// Starts polling (a root process that runs a publishing pass in the node's incarnation).
   void start();
+  /// Publishes now what is durable (push): a writer whose rows just became durable calls it,
+  /// so they need not wait for the next poll. Does nothing while the node is down.
+  void kick();
   std::uint64_t published() const { return published_; }  // acknowledged publishes
   bool idle() const;  // no durable or pending outbox row
 
@@ -90,6 +94,8 @@ class OutboxRelay {
   sim::Task<void> publish_pass(std::uint32_t incarnation);
   void launch_publishes();
   sim::Task<void> publish_one(std::string key, DomainEvent event, std::uint32_t incarnation);
+  void sync_deletions();
+  sim::Task<void> deletion_syncs(std::uint32_t incarnation);
 
   net::Node& node_;
   net::NodeId broker_;
@@ -99,6 +105,8 @@ class OutboxRelay {
   // Pipelined mode (max_in_flight > 1): rows being published by this incarnation.
   std::uint32_t inflight_incarnation_ = 0;
   std::set<std::string> inflight_;
+  std::uint32_t syncing_incarnation_ = 0;  // incarnation with a deletion sync running (0: none)
+  bool sync_again_ = false;
 };
 
 }  // namespace txsim::cqrs

@@ -2,9 +2,9 @@
 // partitions with its own consumer group (its own progress), applying each event to every
 // projection that takes it.
 //
-// Apply loop: events are accepted only at the next expected offset of their partition (a gap or
-// a transport duplicate is dropped; the periodic re-subscription resumes from the expected
-// offset), queued, and applied one at a time: wait `apply_delay` (a slow consumer), fold the
+// Apply loop: events are accepted only at the next expected offset of their partition (the
+// BrokerConsumer of consumer.h: held across a gap, a transport duplicate dropped, the periodic
+// re-subscription resumes from the expected offset), queued, and applied one at a time: wait `apply_delay` (a slow consumer), fold the
 // event into the entries, write them to the replica's store, sync, and only then expose them to
 // reads and commit the offset to the broker. A crash between the sync and the commit makes the
 // broker deliver those events again (at-least-once); idempotent projections absorb them.
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cqrs/consumer.h"
 #include "core/cqrs/events.h"
 #include "core/cqrs/projection.h"
 #include "core/net/node.h"
@@ -50,7 +51,7 @@ struct ReplicaConfig {
 
 class ViewReplica {
  public:
-  static constexpr std::uint64_t kUnknown = UINT64_MAX;
+  static constexpr std::uint64_t kUnknown = BrokerConsumer::kUnknown;
 
   /// REQUIRES: projections and observer (may be null) outlive the replica.
   ViewReplica(net::Node& node, net::NodeId broker, std::uint32_t partitions, ReplicaConfig config,
@@ -75,33 +76,20 @@ class ViewReplica {
   void set_on_applied(std::function<void(std::uint64_t aggregate)> hook) { on_applied_ = std::move(hook); }
 
  private:
-  struct Delivery {
-    std::uint32_t partition;
-    std::uint64_t offset;
-    DomainEvent event;
-  };
-  void ensure_current();
-  void on_deliver(const net::Message& m);
-  sim::Task<void> resubscribe_loop();
-  sim::Task<void> subscribe(std::uint32_t partition, std::uint32_t incarnation);
+  void ensure_current() { consumer_.ensure_current(); }
+  void on_new_incarnation();
+  void on_accept(const Delivery& d);
   sim::Task<void> apply_loop(std::uint32_t incarnation);
 
   net::Node& node_;
-  net::NodeId broker_;
-  std::uint32_t partitions_;
   ReplicaConfig config_;
   const std::vector<std::unique_ptr<Projection>>& projections_;
   ApplyObserver* observer_;
   std::function<void(std::uint64_t)> on_applied_;
+  BrokerConsumer consumer_;
   std::uint32_t incarnation_ = 0;
   std::vector<std::map<std::uint64_t, ViewEntry>> entries_;  // [projection] aggregate -> entry
-  std::vector<std::uint64_t> next_;                          // [partition]
-  std::vector<bool> active_;           // [partition] a delivery arrived since the last tick
-  std::vector<bool> subscribing_;      // [partition]
   std::deque<Delivery> queue_;
-  // [partition] deliveries that overtook an earlier offset (links with jitter reorder them),
-  // held until the gap fills; at most the broker's window per partition.
-  std::vector<std::map<std::uint64_t, DomainEvent>> held_;
   bool applying_ = false;
   std::uint64_t applied_ = 0;
 };

@@ -71,8 +71,11 @@ class ChoreographyState {
            status_ == SagaStatus::kStuck;
   }
   LoggedStep step(std::uint32_t s) const { return steps_[s]; }
-  /// The service of step `s` must run its action (rule 1) — unless it already did.
-  bool action_due(std::uint32_t s) const { return steps_[s] == LoggedStep::kStarted; }
+  /// The service of step `s` must run its action (rule 1) — unless it already did. Never once
+  /// the saga is stuck: the step that gave up stays started, and must not start over.
+  bool action_due(std::uint32_t s) const {
+    return steps_[s] == LoggedStep::kStarted && status_ != SagaStatus::kStuck;
+  }
   /// The service of step `s` must run its compensation (rule 3) — unless it already did.
   bool compensation_due(std::uint32_t s) const;
 

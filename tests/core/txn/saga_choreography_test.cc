@@ -149,9 +149,12 @@ TEST(ChoreographyState, AStuckRetriableStepEndsTheSagaStuck) {
   ChoreographyState s(d);
   s.apply(E::kSagaStarted, 0);
   s.apply(E::kStepDone, 0);
+  ASSERT_TRUE(s.action_due(1));
   ASSERT_TRUE(s.apply(E::kStepStuck, 1));
   EXPECT_EQ(s.status(), SagaStatus::kStuck);
   EXPECT_TRUE(s.finished());
+  // The service that gave up must not read its own kStepStuck as a reason to start over.
+  EXPECT_FALSE(s.action_due(1));
 }
 
 TEST(ChoreographyState, EncodeDecodeRoundTrips) {
