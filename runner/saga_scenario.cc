@@ -643,7 +643,7 @@ bool SagaScenario::fill_report(report::Report& r) {
   sagas->set_stuck(stuck);
   sagas->set_unfinished(stats.started - std::min(stats.started, committed + compensated + stuck));
   sagas->set_recovered(stats.recovered);
-  sagas->set_forgotten(world_->retention() != nullptr ? world_->retention()->forgotten() : 0);
+  sagas->set_pruned(world_->retention() != nullptr ? world_->retention()->forgotten() : 0);
   *sagas->mutable_latency_ms() = to_latency_summary_ms(committed_latency_ns);
   *sagas->mutable_compensated_latency_ms() = to_latency_summary_ms(compensated_latency_ns);
   for (std::size_t route = 0; route < world_->sagas().size(); ++route) {

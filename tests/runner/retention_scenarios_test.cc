@@ -23,20 +23,20 @@ report::Report run(const std::string& file, const std::vector<std::string>& over
 }
 
 // What differs between two runs of one scenario whatever they do: wall time and how they
-// were invoked; and the count of forgotten sagas, which is what retention changes.
+// were invoked; and the count of pruned sagas, which is what retention changes.
 report::Report conclusions(report::Report r) {
   r.clear_wall_time_s();
   r.clear_overrides();
   r.clear_replay_command();
-  r.mutable_sagas()->clear_forgotten();
+  r.mutable_sagas()->clear_pruned();
   return r;
 }
 
 void expect_same_report_with_and_without_retention(const std::string& file) {
   const report::Report without = run(file);
   const report::Report with = run(file, {kRetention});
-  EXPECT_EQ(without.sagas().forgotten(), 0u);
-  EXPECT_GT(with.sagas().forgotten(), with.sagas().started() / 2)
+  EXPECT_EQ(without.sagas().pruned(), 0u);
+  EXPECT_GT(with.sagas().pruned(), with.sagas().started() / 2)
       << "most sagas settle more than the horizon before the end";
   EXPECT_EQ(with.trace_hash(), without.trace_hash());
   std::string differences;
