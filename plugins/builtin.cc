@@ -15,7 +15,10 @@ void register_protocols(Registry& registry) {
                         "a central orchestrator drives each saga and checkpoints it",
                         {string_param("orchestrator_node", "orchestrator", "node of the orchestrator"),
                          double_param("recovery_interval_s", 1, 0, 1e6,
-                                      "seconds between periodic recovery passes")})
+                                      "seconds between periodic recovery passes"),
+                         double_param("retention_horizon_s", 0, 0, 1e6,
+                                      "forget settled sagas' rows this long after their outcome "
+                                      "(0 keeps everything)")})
       .implemented = true;
   registry.add_protocol("saga_choreography",
                         "services react to each other's domain events; no orchestrator",

@@ -213,7 +213,9 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
 
   std::optional<SagaScenario> sagas;
   if (s.saga_size() > 0) {
-    sagas.emplace(simulator, loaded, arrivals_end);
+    // The per-instance views read the whole saga history: keep it even with a retention horizon.
+    sagas.emplace(simulator, loaded, arrivals_end,
+                  options.saga_history != nullptr || options.chrome_trace != nullptr);
     if (options.twopc_history && sagas->twopc() != nullptr) sagas->twopc()->record_paths();
     sagas->add_probes(sampler);
     sagas->start();

@@ -8,19 +8,21 @@
 // saga drops, at each step's participant, its barrier records and the service's rows for that
 // saga (SagaParticipant::forget, storage::DurableStore::prune: not modelled writes).
 //
-// Checkers keep seeing every saga: just before forgetting, the saga's effects are read from the
-// stores (`effect_present` per step) and the verdict is carried forward; saga_atomicity reads
-// it in place of the stores. The history-based checks (effect_once, no_lost_work,
-// compensation_order) read the history, which retention does not touch.
+// Checkers keep seeing every saga: just before forgetting, the `before_forget` hook runs while
+// the saga's rows are still there — SagaWorld reads the saga's effects (`effect_present` per
+// step) and folds its records into the check summaries (core/check/saga_check_accumulator.h),
+// so the verdict is the state at t + horizon.
 //
-// Trade-off (why it is off by default): the carried verdict is the state at t + horizon. A
-// request for the saga that is still in flight after that (a network duplicate, a retry whose
-// earlier attempt outlived its timeout) finds no barrier record and runs again, like a request
-// to a participant without a barrier; effect_once still reports a double application from the
-// history, but saga_atomicity does not see effects written after the verdict. So the horizon
-// must exceed the longest time a request for a finished saga can stay in flight (longest step
-// timeout plus message latency and service time), and scenarios that inject duplication or
-// crashes to show barrier anomalies (saga-crash, saga-no-barrier) run without retention.
+// Trade-off (why it is off by default): the verdict is the state at t + horizon. A request for
+// the saga that is still in flight after that (a network duplicate, a retry whose earlier
+// attempt outlived its timeout, a saga re-driven by an orchestrator that restarted after more
+// than the horizon) finds no barrier record and runs again, like a request to a participant
+// without a barrier; effect_once reports such a request if it was applied (a late operation,
+// core/check/saga_check_accumulator.h), but saga_atomicity does not see effects written after
+// the verdict. So the horizon must exceed the longest time a request for a finished saga can
+// stay in flight (longest step timeout plus message latency and service time); the scenario
+// field saga_orchestration.retention_horizon_s refuses a horizon shorter than the longest step
+// timeout.
 //
 // Under saga choreography the outcome is the monitor's (cqrs::ChoreographyMonitor) and each
 // service node also drops the saga's state row ("cs/<saga>"), if its own fold saw the saga end.
@@ -35,8 +37,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
-#include <optional>
 #include <vector>
 
 #include "core/sim/time.h"
@@ -46,24 +46,18 @@ namespace txsim::runner {
 
 class SagaRetention {
  public:
-  /// Answers "is step `step`'s effect of saga `saga_id` present?" from the actual stores.
-  using EffectProbe = std::function<bool(std::uint64_t saga_id, std::uint32_t route,
-                                         std::uint32_t step)>;
+  /// Runs just before saga `saga_id`'s rows are dropped (they can still be read).
+  using BeforeForget = std::function<void(std::uint64_t saga_id, std::uint32_t route)>;
 
-  /// `participants[route][step]` runs that step (not owned, must outlive this). With
-  /// `carry_verdicts` the effects of each saga are read (probe) before it is forgotten.
-  /// REQUIRES: horizon >= 0 (throws std::invalid_argument).
+  /// `participants[route][step]` runs that step (not owned, must outlive this).
+  /// `before_forget` may be empty. REQUIRES: horizon >= 0 (throws std::invalid_argument).
   SagaRetention(sim::Duration horizon,
                 std::vector<std::vector<saga::SagaParticipant*>> participants,
-                EffectProbe probe, bool carry_verdicts);
+                BeforeForget before_forget);
 
   /// A saga reached its final outcome at `at`: forgets the sagas due by `at`, then queues this
   /// one. REQUIRES: `at` does not decrease between calls.
   void on_finished(std::uint64_t saga_id, std::uint32_t route, sim::Time at);
-
-  /// The effect of (saga, step) as read just before the saga was forgotten; nullopt if the saga
-  /// was not forgotten (read the store instead).
-  std::optional<bool> carried_effect(std::uint64_t saga_id, std::uint32_t step) const;
 
   /// Also called for each forgotten saga, after its participant rows are dropped (e.g. to drop
   /// the choreography's per-node saga state).
@@ -85,10 +79,8 @@ class SagaRetention {
 
   sim::Duration horizon_;
   std::vector<std::vector<saga::SagaParticipant*>> participants_;
-  EffectProbe probe_;
-  bool carry_verdicts_;
+  BeforeForget before_forget_;
   std::deque<Due> queue_;  // in finishing order, hence in due order
-  std::map<std::uint64_t, std::vector<bool>> verdicts_;  // saga -> effect present, per step
   std::uint64_t forgotten_ = 0;
   std::function<void(std::uint64_t, std::uint32_t)> on_forget_;
 };

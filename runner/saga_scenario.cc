@@ -189,6 +189,9 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenari
       orchestration.orchestrator_node().empty() ? "orchestrator" : orchestration.orchestrator_node();
   config.orchestrator.recovery_interval = sim::duration_from_seconds(
       orchestration.has_recovery_interval_s() ? orchestration.recovery_interval_s() : 1.0);
+  if (orchestration.retention_horizon_s() > 0 && !s.protocol().has_saga_choreography()) {
+    config.retention_horizon = sim::duration_from_seconds(orchestration.retention_horizon_s());
+  }
   if (s.protocol().has_saga_choreography()) {
     const auto& c = s.protocol().saga_choreography();
     // Default broker node: "broker" when the topology has one, else its first node.
@@ -277,7 +280,7 @@ void add_fault_spans(const std::vector<fault::FaultLogEntry>& log, sim::Time end
 }  // namespace
 
 SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
-                           sim::Time arrivals_end)
+                           sim::Time arrivals_end, bool keep_whole_history)
     : simulator_(simulator), loaded_(loaded), arrivals_end_(arrivals_end) {
   const auto& s = loaded.scenario;
   if (s.protocol().has_two_phase_commit()) {
@@ -289,10 +292,13 @@ SagaScenario::SagaScenario(sim::Simulator& simulator, const scenario::LoadedScen
       unsupported("cqrs", "the read side is fed by saga orchestration only");
     }
     if (s.has_cqrs()) cqrs_ = std::make_unique<CqrsScenario>(simulator, loaded, arrivals_end);
-    world_ = std::make_unique<SagaWorld>(simulator, world_config(loaded, cqrs_.get()));
+    SagaWorldConfig config = world_config(loaded, cqrs_.get());
+    config.fold_settled_history = !keep_whole_history;
+    world_ = std::make_unique<SagaWorld>(simulator, std::move(config));
     if (cqrs_) cqrs_->attach(*world_);
   }
   faults_ = std::make_unique<fault::FaultInjector>(simulator, network());
+  if (world_) world_->set_fault_seen([this] { return !faults_->log().empty(); });
   for (const auto& link : s.topology().link()) {
     net::LinkConfig config;
     if (link.has_latency()) config.latency = latency_model(link.latency());
@@ -624,17 +630,11 @@ bool SagaScenario::fill_report(report::Report& r) {
   // Outcomes and latencies come from the saga history, where a saga's first recorded outcome
   // stands, as in the transactions section: the orchestrator's own counters count a saga again
   // when a restarted orchestrator re-finishes it, and the two sections then disagreed.
-  std::uint64_t committed = 0, compensated = 0, stuck = 0;
-  metrics::Histogram committed_latency_ns, compensated_latency_ns;
-  for (const auto& saga : world_->history().history().sagas) {
-    const auto latency = (saga.finished_at - saga.accepted_at).ns();
-    switch (saga.outcome) {
-      case saga::SagaOutcome::kCommitted: ++committed; committed_latency_ns.record(latency); break;
-      case saga::SagaOutcome::kCompensated: ++compensated; compensated_latency_ns.record(latency); break;
-      case saga::SagaOutcome::kStuck: ++stuck; break;
-      case saga::SagaOutcome::kNone: break;
-    }
-  }
+  const SagaTally& tally = world_->tally();
+  const std::uint64_t committed = tally.committed, compensated = tally.compensated,
+                      stuck = tally.stuck;
+  const metrics::Histogram& committed_latency_ns = tally.committed_latency_ns;
+  const metrics::Histogram& compensated_latency_ns = tally.compensated_latency_ns;
   auto* sagas = r.mutable_sagas();
   sagas->set_started(stats.started);
   sagas->set_rejected(stats.rejected);
@@ -643,6 +643,7 @@ bool SagaScenario::fill_report(report::Report& r) {
   sagas->set_stuck(stuck);
   sagas->set_unfinished(stats.started - std::min(stats.started, committed + compensated + stuck));
   sagas->set_recovered(stats.recovered);
+  sagas->set_pruned(world_->retention() != nullptr ? world_->retention()->forgotten() : 0);
   *sagas->mutable_latency_ms() = to_latency_summary_ms(committed_latency_ns);
   *sagas->mutable_compensated_latency_ms() = to_latency_summary_ms(compensated_latency_ns);
   for (std::size_t route = 0; route < world_->sagas().size(); ++route) {

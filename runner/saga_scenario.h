@@ -29,8 +29,10 @@ namespace txsim::runner {
 class SagaScenario {
  public:
   /// Builds the system. `arrivals_end` is when arrivals stop at the latest.
+  /// `keep_whole_history`: keep every saga's history records even with a retention horizon
+  /// (the per-instance views read them; SagaWorldConfig::fold_settled_history).
   SagaScenario(sim::Simulator& simulator, const scenario::LoadedScenario& loaded,
-               sim::Time arrivals_end);
+               sim::Time arrivals_end, bool keep_whole_history = false);
   SagaScenario(const SagaScenario&) = delete;
   SagaScenario& operator=(const SagaScenario&) = delete;
   ~SagaScenario();

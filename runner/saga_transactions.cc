@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
 
 #include "plugins/transfer/transfer_service.h"
 #include "runner/report_series.h"
@@ -46,33 +45,15 @@ report::TransactionsReport saga_transactions(SagaWorld& world, const report::Rep
                                              std::uint64_t atomicity_violations,
                                              sim::Time last_arrival) {
   const auto& stats = world.saga_stats();
-  const auto& history = world.history().history();
-  std::set<std::uint64_t> applied;  // sagas with at least one action applied
-  for (const auto& op : history.ops) {
-    if (op.type == saga::OpType::kAction && op.result == saga::OpResult::kApplied) {
-      applied.insert(op.saga_id);
-    }
-  }
   // Outcomes come from the history, where the first recorded outcome of a saga stands: the
   // orchestrator's own counters count a saga again when a restarted orchestrator re-finishes a
   // saga whose outcome record had not reached its log before the crash.
-  std::uint64_t aborted = 0, committed = 0, compensated = 0;
-  metrics::Histogram latency_ns;
-  std::vector<TxnSpan> spans;
-  spans.reserve(history.sagas.size());
-  for (const auto& saga : history.sagas) {
-    if (saga.outcome == saga::SagaOutcome::kCompensated) {
-      ++(applied.count(saga.saga_id) == 0 ? aborted : compensated);
-    }
-    if (saga.outcome == saga::SagaOutcome::kCommitted) {
-      ++committed;
-      latency_ns.record((saga.finished_at - saga.accepted_at).ns());
-    }
-    const bool finished =
-        saga.outcome == saga::SagaOutcome::kCommitted || saga.outcome == saga::SagaOutcome::kCompensated;
-    spans.push_back({saga.accepted_at, finished, saga.finished_at,
-                     saga.definition->forward_recovery_deadline});
-  }
+  const SagaTally& tally = world.tally();
+  const std::uint64_t committed = tally.committed;
+  const std::uint64_t aborted = tally.aborted;
+  const std::uint64_t compensated = tally.compensated - tally.aborted;
+  const metrics::Histogram& latency_ns = tally.committed_latency_ns;
+  const std::vector<TxnSpan>& spans = tally.spans;
 
   report::TransactionsReport t;
   t.set_protocol(world.choreography() ? "saga-choreography" : "saga-orchestration");

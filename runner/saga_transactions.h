@@ -30,13 +30,7 @@
 
 namespace txsim::runner {
 
-/// One transaction for the availability figure (protocol-neutral: the 2PC side uses it too).
-struct TxnSpan {
-  sim::Time started;      // the client's attempt
-  bool finished = false;  // reached its terminal state
-  sim::Time finished_at;
-  sim::Duration deadline;
-};
+// TxnSpan (one transaction for the availability figure) is declared in runner/saga_world.h.
 
 struct Availability {
   std::uint64_t exposed = 0;  // attempted in a fault window (refusals included) or in flight at its start

@@ -1,8 +1,8 @@
 #include "runner/saga_world.h"
 
+#include <algorithm>
 #include <stdexcept>
 
-#include "core/check/saga_checks.h"
 
 namespace txsim::runner {
 
@@ -53,12 +53,15 @@ SagaWorld::SagaWorld(sim::Simulator& simulator, SagaWorldConfig config)
 }
 
 void SagaWorld::start_retention(sim::Duration horizon) {
-  auto probe = [this](std::uint64_t saga_id, std::uint32_t route, std::uint32_t step) {
-    const saga::SagaParticipant& p = *step_participants_[route][step];
-    return p.service().effect_present(p.node().store(), saga_id);
-  };
-  retention_ = std::make_unique<SagaRetention>(horizon, step_participants_, probe,
-                                               config_.record_history);
+  SagaRetention::BeforeForget before_forget;
+  if (config_.record_history && config_.fold_settled_history) {
+    history_.hold_per_saga();
+    before_forget = [this](std::uint64_t saga_id, std::uint32_t) {
+      if (auto record = history_.take(saga_id)) fold(*record, true);
+    };
+  }
+  retention_ = std::make_unique<SagaRetention>(horizon, step_participants_,
+                                               std::move(before_forget));
   if (choreography()) {
     monitor_->set_on_finished([this](std::uint64_t saga_id, std::uint32_t route, sim::Time at) {
       retention_->on_finished(saga_id, route, at);
@@ -171,24 +174,65 @@ std::uint32_t SagaWorld::route(const std::string& name) const {
   throw std::invalid_argument("unknown saga '" + name + "'");
 }
 
-std::vector<check::CheckResult> SagaWorld::run_checks() {
-  saga::SagaHistory& history = history_.history();
-  std::map<const saga::SagaDefinition*, std::size_t> route_of;
-  for (std::size_t r = 0; r < config_.sagas.size(); ++r) route_of[&config_.sagas[r]] = r;
-  std::map<std::uint64_t, std::size_t> saga_route;
-  for (const auto& saga : history.sagas) saga_route[saga.saga_id] = route_of.at(saga.definition);
-  history.effect_present = [&](std::uint64_t saga_id, std::uint32_t step) {
-    if (retention_ != nullptr) {
-      if (const auto carried = retention_->carried_effect(saga_id, step)) return *carried;
+void SagaWorld::fold(const saga::SagaRecord& record, bool during_run) {
+  const saga::SagaInstance& saga = record.instance;
+  std::size_t route = 0;
+  while (&config_.sagas.at(route) != saga.definition) ++route;
+  const auto& participants = step_participants_[route];
+  checks_.fold(record, [&](std::uint32_t step) {
+    const saga::SagaParticipant& p = *participants[step];
+    return p.service().effect_present(p.node().store(), saga.saga_id);
+  });
+  ++tally_.accepted;
+  const std::int64_t latency = (saga.finished_at - saga.accepted_at).ns();
+  switch (saga.outcome) {
+    case saga::SagaOutcome::kCommitted:
+      ++tally_.committed;
+      tally_.committed_latency_ns.record(latency);
+      break;
+    case saga::SagaOutcome::kCompensated: {
+      ++tally_.compensated;
+      tally_.compensated_latency_ns.record(latency);
+      const bool applied = std::any_of(record.ops.begin(), record.ops.end(), [](const auto& s) {
+        return s.op.type == saga::OpType::kAction && s.op.result == saga::OpResult::kApplied;
+      });
+      if (!applied) ++tally_.aborted;
+      break;
     }
-    const saga::SagaParticipant& p = *step_participants_[saga_route.at(saga_id)][step];
-    return p.service().effect_present(p.node().store(), saga_id);
-  };
-  std::vector<check::CheckResult> results{
-      check::check_saga_atomicity(history), check::check_no_lost_work(history),
-      check::check_effect_once(history), check::check_compensation_order(history)};
-  history.effect_present = nullptr;
-  return results;
+    case saga::SagaOutcome::kStuck: ++tally_.stuck; break;
+    case saga::SagaOutcome::kNone: break;
+  }
+  // A window exposes a saga only if it opened before the saga's outcome (saga_transactions.h);
+  // a saga folded during the run before any fault happened can never be exposed.
+  if (during_run && any_fault_yet_ && !any_fault_yet_()) return;
+  const bool finished =
+      saga.outcome == saga::SagaOutcome::kCommitted || saga.outcome == saga::SagaOutcome::kCompensated;
+  tally_.spans.push_back(
+      {saga.accepted_at, finished, saga.finished_at, saga.definition->forward_recovery_deadline});
+}
+
+void SagaWorld::fold_remaining() {
+  if (folded_remaining_) return;
+  folded_remaining_ = true;
+  if (history_.holding_per_saga()) {
+    for (const auto& [saga_id, record] : history_.held()) fold(record, false);
+    for (const auto& [saga_id, ops] : history_.unaccepted()) checks_.fold_unaccepted(saga_id, ops);
+    checks_.fold_late(history_.late());
+    return;
+  }
+  const check::SplitHistory split = check::split_by_saga(history_.history());
+  for (const auto& record : split.sagas) fold(record, false);
+  for (const auto& [saga_id, ops] : split.unaccepted) checks_.fold_unaccepted(saga_id, ops);
+}
+
+std::vector<check::CheckResult> SagaWorld::run_checks() {
+  fold_remaining();
+  return checks_.results();
+}
+
+const SagaTally& SagaWorld::tally() {
+  fold_remaining();
+  return tally_;
 }
 
 }  // namespace txsim::runner

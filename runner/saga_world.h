@@ -9,9 +9,14 @@
 // saga_stats() answer for whichever protocol runs.
 //
 // After a run, `run_checks()` evaluates the saga checkers against the services' actual stores
-// (core/check/saga_checks.h).
+// (core/check/saga_checks.h) and `tally()` sums what the report says of the sagas. Both fold
+// one saga at a time (core/check/saga_check_accumulator.h): with a retention horizon, each
+// settled saga is folded just before its participant rows are forgotten and its history
+// records are dropped, so memory follows the sagas in flight; the sagas still held at the end
+// are folded then, against the final stores.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +24,8 @@
 #include <vector>
 
 #include "core/check/check_result.h"
+#include "core/check/saga_check_accumulator.h"
+#include "core/metrics/histogram.h"
 #include "core/cqrs/broker.h"
 #include "core/cqrs/choreography.h"
 #include "core/cqrs/outbox.h"
@@ -53,6 +60,34 @@ struct SagaWorldConfig {
   /// saga_retention.h explains the trade-off). nullopt: keep every row (the default, so that
   /// the checkers read the final stores). REQUIRES: >= 0.
   std::optional<sim::Duration> retention_horizon;
+  /// With a retention horizon: fold each forgotten saga's history into the check summaries and
+  /// drop its records. false keeps the whole history (the per-instance views — diagram
+  /// --instance, replay --saga, --trace-json — read it).
+  bool fold_settled_history = true;
+};
+
+/// One transaction for the availability figure (protocol-neutral: the 2PC side uses it too).
+struct TxnSpan {
+  sim::Time started;      // the client's attempt
+  bool finished = false;  // reached its terminal state
+  sim::Time finished_at;
+  sim::Duration deadline;
+};
+
+/// What the report says of the accepted sagas (the sagas section, runner/saga_transactions.h),
+/// from the saga history, where a saga's first recorded outcome stands. Latencies are virtual
+/// time in integer nanoseconds, from acceptance to the recorded outcome.
+struct SagaTally {
+  std::uint64_t accepted = 0;
+  std::uint64_t committed = 0;
+  std::uint64_t compensated = 0;  // all compensated sagas, aborted ones included
+  std::uint64_t aborted = 0;      // compensated without any action of theirs applied
+  std::uint64_t stuck = 0;
+  metrics::Histogram committed_latency_ns;
+  metrics::Histogram compensated_latency_ns;
+  /// The sagas a fault window may have exposed (for availability): every saga, except those
+  /// folded during the run before any fault happened (no window can expose them).
+  std::vector<TxnSpan> spans;
 };
 
 class SagaWorld {
@@ -90,8 +125,16 @@ class SagaWorld {
   /// nullptr unless SagaWorldConfig::retention_horizon is set.
   const SagaRetention* retention() const { return retention_.get(); }
 
-  /// saga_atomicity, no_lost_work, effect_once, compensation_order — in that order.
+  /// saga_atomicity, no_lost_work, effect_once, compensation_order — in that order. Call after
+  /// the run: the sagas not folded yet are folded against the stores as they are now.
   std::vector<check::CheckResult> run_checks();
+  /// The report's figures of every accepted saga (after the run, like run_checks()).
+  const SagaTally& tally();
+  /// `any_fault_yet()` says whether a fault has happened so far; a saga folded during the run
+  /// before any fault keeps no availability span. Unset: every saga keeps its span.
+  void set_fault_seen(std::function<bool()> any_fault_yet) { any_fault_yet_ = std::move(any_fault_yet); }
+  /// Sagas folded so far (during the run, and at the end once run_checks or tally ran).
+  std::uint64_t folded() const { return checks_.sagas(); }
 
  private:
   void build_choreography(sim::Simulator& simulator);
@@ -111,9 +154,17 @@ class SagaWorld {
   std::vector<std::pair<cqrs::ChoreographyParticipant*, std::uint32_t>> entries_;
   // [route][step] -> the participant that runs the step
   void start_retention(sim::Duration horizon);
+  /// Folds one saga into the check summaries and the tally; `during_run`: before quiescence.
+  void fold(const saga::SagaRecord& record, bool during_run);
+  /// Folds every saga not folded yet (once).
+  void fold_remaining();
 
   std::vector<std::vector<saga::SagaParticipant*>> step_participants_;
   std::unique_ptr<SagaRetention> retention_;
+  check::SagaCheckAccumulator checks_;
+  SagaTally tally_;
+  std::function<bool()> any_fault_yet_;
+  bool folded_remaining_ = false;
 };
 
 }  // namespace txsim::runner

@@ -152,6 +152,39 @@ void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, cons
   }
 }
 
+// A positive horizon shorter than the longest step timeout would forget a saga's barrier
+// records while a request of it can still be in flight: a late duplicate would pass the
+// barrier and apply its effect again (runner/saga_retention.h). Refused rather than warned
+// about: a run with retention must conclude what the same run without it concludes.
+void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestration& o,
+                       const Scenario& s) {
+  const double horizon = o.retention_horizon_s();
+  if (!v.in_range(c, o, "retention_horizon_s", horizon, 0, kMaxSeconds,
+                  "0 (keep every saga) or a horizon in seconds in (0, 1e6]") ||
+      horizon == 0) {
+    return;
+  }
+  constexpr double kDefaultStepTimeoutMs = 1000;  // runner/saga_scenario.cc
+  double longest_ms = 0;
+  std::string longest;
+  for (const auto& saga : s.saga()) {
+    for (const auto& step : saga.step()) {
+      const double timeout = step.has_timeout_ms() ? step.timeout_ms() : kDefaultStepTimeoutMs;
+      if (timeout > longest_ms) {
+        longest_ms = timeout;
+        longest = "saga '" + saga.name() + "' step '" + step.name() + "'";
+      }
+    }
+  }
+  if (horizon * 1000 < longest_ms) {
+    v.error(c, o, "retention_horizon_s", -1,
+            "is " + format_number(horizon) + "; expected 0 (keep every saga) or at least the "
+            "longest step timeout, " + format_number(longest_ms / 1000) + " s (" + longest +
+            "): a shorter horizon forgets barrier records while a request can still be in "
+            "flight, so a late duplicate would pass the barrier (step timeout + 1 s is safe)");
+  }
+}
+
 }  // namespace
 
 void validate_protocol(Validation& v, const FieldCursor& root, const Scenario& s) {
@@ -180,6 +213,7 @@ void validate_protocol(Validation& v, const FieldCursor& root, const Scenario& s
         v.in_range(c, o, "recovery_interval_s", o.recovery_interval_s(), 1e-6, kMaxSeconds,
                    "a period in seconds in (0, 1e6]");
       }
+      if (o.has_retention_horizon_s()) retention_horizon(v, c, o, s);
       break;
     }
     case Protocol::kSagaChoreography: {

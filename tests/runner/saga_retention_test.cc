@@ -78,9 +78,9 @@ TEST(SagaRetention, AHorizonBeyondEveryRetryKeepsConclusionsUnderLossAndDuplicat
   EXPECT_GT(with.forgotten, 0u);
 }
 
-TEST(SagaRetention, CarriesTheEffectVerdictOfAForgottenSaga) {
-  // Without faults a committed saga leaves every step's effect and a compensated one none; the
-  // verdict read just before forgetting must say exactly that, though the rows are gone.
+TEST(SagaRetention, FoldsEachForgottenSagaAndDropsItsRecords) {
+  // Each saga is folded into the check summaries just before its rows are forgotten, and its
+  // history records go with them: what stays held is the sagas not yet forgotten.
   sim::Simulator simulator(3);
   SagaWorld world(simulator, chain_world(sim::Duration{}, 0.0, 0.0));
   for (std::uint64_t id = 1; id <= 300; ++id) {
@@ -92,26 +92,26 @@ TEST(SagaRetention, CarriesTheEffectVerdictOfAForgottenSaga) {
                           &world, id);
   }
   simulator.run(sim::Time::zero() + sim::seconds(5));
-  std::uint64_t checked = 0;
-  for (const auto& saga : world.history().history().sagas) {
-    if (!world.retention()->carried_effect(saga.saga_id, 0)) continue;  // the last, not forgotten
-    ++checked;
-    const bool committed = saga.outcome == saga::SagaOutcome::kCommitted;
-    ASSERT_TRUE(committed || saga.outcome == saga::SagaOutcome::kCompensated);
-    for (std::uint32_t step = 0; step < 3; ++step) {
-      EXPECT_EQ(world.retention()->carried_effect(saga.saga_id, step), committed)
-          << "saga " << saga.saga_id << " step " << step;
-    }
-    EXPECT_FALSE(world.node("n1").store().get("b/" + std::to_string(saga.saga_id) + "/0/a"))
-        << "the barrier record of a forgotten saga is gone";
+  ASSERT_TRUE(world.history().holding_per_saga());
+  EXPECT_TRUE(world.history().history().sagas.empty());
+  EXPECT_TRUE(world.history().history().ops.empty());
+  EXPECT_EQ(world.folded(), world.retention()->forgotten());
+  EXPECT_GT(world.folded(), 290u);
+  EXPECT_EQ(world.history().held().size(), 300 - world.folded());
+  for (std::uint64_t id = 1; id <= 300; ++id) {
+    if (world.history().held().count(id) != 0) continue;
+    EXPECT_FALSE(world.node("n1").store().get("b/" + std::to_string(id) + "/0/a"))
+        << "the barrier record of forgotten saga " << id << " is gone";
   }
-  EXPECT_EQ(checked, world.retention()->forgotten());
-  EXPECT_GT(checked, 290u);
   for (const auto& c : world.run_checks()) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+  const SagaTally& tally = world.tally();
+  EXPECT_EQ(tally.accepted, 300u);
+  EXPECT_EQ(tally.committed, world.orchestrator().stats().committed);
+  EXPECT_EQ(tally.compensated, world.orchestrator().stats().compensated);
 }
 
 TEST(SagaRetention, NegativeHorizonIsRejected) {
-  EXPECT_THROW(SagaRetention(sim::nanoseconds(-1), {}, nullptr, false), std::invalid_argument);
+  EXPECT_THROW(SagaRetention(sim::nanoseconds(-1), {}, nullptr), std::invalid_argument);
 }
 
 }  // namespace

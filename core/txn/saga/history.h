@@ -71,4 +71,19 @@ struct SagaHistory {
   std::function<bool(std::uint64_t saga_id, std::uint32_t step)> effect_present;
 };
 
+/// A participant operation with its position in the order all operations happened (the index
+/// it has, or would have, in SagaHistory::ops).
+struct SequencedOp {
+  std::uint64_t seq;
+  ParticipantOp op;
+};
+
+/// One saga's records, taken apart from the whole history so that a settled saga can be
+/// summarised and dropped (core/check/saga_check_accumulator.h).
+struct SagaRecord {
+  SagaInstance instance;
+  std::uint64_t accepted_seq = 0;  // its position among accepted sagas (SagaHistory::sagas)
+  std::vector<SequencedOp> ops;    // its participant operations, in seq order
+};
+
 }  // namespace txsim::saga

@@ -203,6 +203,28 @@ TEST(ScenarioValidate, UnknownOrchestratorNodeIsRejected) {
                "'boss' is not a node");
 }
 
+TEST(ScenarioValidate, NegativeOrNanRetentionHorizonIsRejected) {
+  for (const std::string value : {"-1", "nan"}) {
+    const std::string text = std::string(kValidSaga) +
+                             "protocol { saga_orchestration { retention_horizon_s: " + value + " } }\n";
+    expect_error(text, "protocol.saga_orchestration.retention_horizon_s", "retention_horizon_s",
+                 "is " + value + "; expected 0 (keep every saga) or a horizon in seconds");
+  }
+}
+
+TEST(ScenarioValidate, RetentionHorizonShorterThanTheLongestStepTimeoutIsRejected) {
+  // Step b waits 2.5 s for a reply; the others the default 1 s. A horizon of 2 s could forget
+  // b's barrier record while its request is still in flight.
+  const std::string slow = replace(kValidSaga, "kind: PIVOT after: \"a\"",
+                                   "kind: PIVOT after: \"a\" timeout_ms: 2500");
+  expect_error(slow + "protocol { saga_orchestration { retention_horizon_s: 2 } }\n",
+               "protocol.saga_orchestration.retention_horizon_s", "retention_horizon_s",
+               "at least the longest step timeout, 2.5 s (saga 'upload-video' step 'b')");
+  EXPECT_TRUE(diagnostics_of(slow + "protocol { saga_orchestration { retention_horizon_s: 2.5 } }\n").empty());
+  EXPECT_TRUE(diagnostics_of(slow + "protocol { saga_orchestration { retention_horizon_s: 0 } }\n").empty())
+      << "0 keeps every saga";
+}
+
 TEST(ScenarioValidate, UnboundedArrivalsAreRejected) {
   const std::string text = replace(kValidSaga, "stop { arrivals_s: 10 }\n", "");
   expect_error(text, "workload.uploads.count", "uploads", "arrivals would never stop");
