@@ -99,6 +99,10 @@ std::string to_text_summary(const report::Report& r) {
            std::to_string(g.rejected()) +
            (choreography ? " rejected while the first step's node was down\n"
                          : " rejected while the orchestrator was down\n");
+    if (g.pruned() > 0) {
+      out += "  retention: " + std::to_string(g.pruned()) +
+             " settled sagas pruned (their rows forgotten, their checks folded into summaries)\n";
+    }
     out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
            format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
            format("%.2f ms", g.latency_ms().p99()) + ", max " +
@@ -192,6 +196,10 @@ std::string sagas_markdown(const report::Report& r) {
         std::to_string(g.compensated()) + " | " + std::to_string(g.stuck()) + " | " +
         std::to_string(g.unfinished()) + " | " + std::to_string(g.rejected()) + " | " +
         std::to_string(g.recovered()) + " |\n\n";
+  if (g.pruned() > 0) {
+    md += std::to_string(g.pruned()) + " settled sagas were pruned by retention: their participant "
+          "rows were forgotten and their checks folded into summaries just before.\n\n";
+  }
   md += "| latency (ms) | mean | p50 | p99 | max |\n|---|---|---|---|---|\n";
   for (const auto& [label, l] : {std::pair{"committed", &g.latency_ms()},
                                  std::pair{"compensated", &g.compensated_latency_ms()}}) {

@@ -63,6 +63,12 @@ std::string known_fields(const google::protobuf::Descriptor& d) {
   return out;
 }
 
+std::string oneof_members(const google::protobuf::OneofDescriptor& oneof) {
+  std::string out;
+  for (int i = 0; i < oneof.field_count(); ++i) out += (i > 0 ? ", " : "") + oneof.field(i)->name();
+  return out;
+}
+
 bool parse_index(const std::string& text, int& index) {
   const auto r = std::from_chars(text.data(), text.data() + text.size(), index);
   return r.ec == std::errc() && r.ptr == text.data() + text.size() && index >= 0;
@@ -205,6 +211,18 @@ std::string apply_override(Scenario& scenario, std::string_view assignment) {
                                       ? "is a list; expected " + part.field + "[index] or " +
                                             part.field + "[name]"
                                       : "is not a list; expected no [...]"};
+      }
+      // Setting a member of a oneof silently clears the member the file chose (e.g. a
+      // protocol.saga_orchestration field on a two-phase-commit scenario would switch protocols).
+      if (const auto* oneof = f->real_containing_oneof()) {
+        const auto* chosen = m->GetReflection()->GetOneofFieldDescriptor(*m, oneof);
+        if (chosen != nullptr && chosen != f) {
+          const std::string prefix = canonical + (canonical.empty() ? "" : ".");
+          throw OverrideError{here, "the scenario sets " + prefix + chosen->name() +
+                                        ", and only one of " + oneof_members(*oneof) +
+                                        " can be set; --set fields of " + prefix +
+                                        chosen->name() + ", or change it in the file"};
+        }
       }
       int index = -1;
       canonical = here;

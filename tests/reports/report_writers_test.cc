@@ -87,6 +87,16 @@ TEST(TextSummary, ShowsFreshnessAndStillFitsOneScreen) {
   EXPECT_EQ(to_text_summary(testing::sample_report()).find("freshness:"), std::string::npos);
 }
 
+TEST(TextSummary, SaysHowManySettledSagasRetentionPruned) {
+  report::Report r = testing::sample_report();
+  r.mutable_sagas()->set_started(10);
+  EXPECT_EQ(to_text_summary(r).find("retention:"), std::string::npos);  // retention off
+  EXPECT_EQ(to_markdown(r).find("pruned by retention"), std::string::npos);
+  r.mutable_sagas()->set_pruned(7);
+  EXPECT_NE(to_text_summary(r).find("retention: 7 settled sagas pruned"), std::string::npos);
+  EXPECT_NE(to_markdown(r).find("7 settled sagas were pruned by retention"), std::string::npos);
+}
+
 TEST(Markdown, FreshnessSectionWithReplicasCurveAndWitnesses) {
   const auto md = to_markdown(testing::freshness_sample_report());
   EXPECT_NE(md.find("## Read freshness"), std::string::npos);

@@ -38,6 +38,25 @@ TEST(ScenarioOverride, SetsNestedScalarAndCreatesMissingMessages) {
   EXPECT_EQ(s.faults().random().message_loss_probability(), 0.25);
 }
 
+TEST(ScenarioOverride, RefusesToSwitchTheProtocolTheFileChose) {
+  Scenario s = valid_saga();
+  apply_override(s, "protocol.two_phase_commit.coordinator_node=n1");  // the file chose none
+  ASSERT_TRUE(s.protocol().has_two_phase_commit());
+  try {
+    apply_override(s, "protocol.saga_orchestration.retention_horizon_s=5");
+    ADD_FAILURE() << "a --set on another protocol must be refused";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].field, "protocol.saga_orchestration");
+    EXPECT_THAT(e.diagnostics()[0].message, HasSubstr("sets protocol.two_phase_commit"));
+    EXPECT_THAT(e.diagnostics()[0].message,
+                HasSubstr("saga_orchestration, saga_choreography, two_phase_commit"));
+  }
+  EXPECT_TRUE(s.protocol().has_two_phase_commit());  // left as the file (and first --set) chose
+  apply_override(s, "protocol.two_phase_commit.coordinator_node=n2");  // same member: fine
+  EXPECT_EQ(s.protocol().two_phase_commit().coordinator_node(), "n2");
+}
+
 TEST(ScenarioOverride, SetsOptionalIntegerField) {
   Scenario s = valid_saga();
   apply_override(s, "workload.uploads.count=5000");
