@@ -59,6 +59,17 @@ void SagaWorld::start_retention(sim::Duration horizon) {
     before_forget = [this](std::uint64_t saga_id, std::uint32_t) {
       if (auto record = history_.take(saga_id)) fold(*record, true);
     };
+  } else if (config_.record_history) {
+    // The whole history is kept (a trace or history view was asked for) and folded at the end,
+    // when the forgotten sagas' rows are gone: read their effects now, as folding would.
+    before_forget = [this](std::uint64_t saga_id, std::uint32_t route) {
+      const auto& participants = step_participants_.at(route);
+      std::vector<bool> present(participants.size());
+      for (std::size_t s = 0; s < participants.size(); ++s) {
+        present[s] = participants[s]->service().effect_present(participants[s]->node().store(), saga_id);
+      }
+      carried_effects_.insert_or_assign(saga_id, std::move(present));
+    };
   }
   retention_ = std::make_unique<SagaRetention>(horizon, step_participants_,
                                                std::move(before_forget));
@@ -179,7 +190,9 @@ void SagaWorld::fold(const saga::SagaRecord& record, bool during_run) {
   std::size_t route = 0;
   while (&config_.sagas.at(route) != saga.definition) ++route;
   const auto& participants = step_participants_[route];
+  const auto carried = carried_effects_.find(saga.saga_id);
   checks_.fold(record, [&](std::uint32_t step) {
+    if (carried != carried_effects_.end()) return static_cast<bool>(carried->second.at(step));
     const saga::SagaParticipant& p = *participants[step];
     return p.service().effect_present(p.node().store(), saga.saga_id);
   });

@@ -62,7 +62,8 @@ struct SagaWorldConfig {
   std::optional<sim::Duration> retention_horizon;
   /// With a retention horizon: fold each forgotten saga's history into the check summaries and
   /// drop its records. false keeps the whole history (the per-instance views — diagram
-  /// --instance, replay --saga, --trace-json — read it).
+  /// --instance, replay --saga, --trace-json — read it) and folds it at the end, with each
+  /// forgotten saga's effects as read just before its rows were pruned.
   bool fold_settled_history = true;
 };
 
@@ -162,6 +163,9 @@ class SagaWorld {
   std::vector<std::vector<saga::SagaParticipant*>> step_participants_;
   std::unique_ptr<SagaRetention> retention_;
   check::SagaCheckAccumulator checks_;
+  // Retention with the whole history kept: each forgotten saga's effects, per step, read just
+  // before its rows were pruned (grows with the sagas forgotten, like the history itself).
+  std::map<std::uint64_t, std::vector<bool>> carried_effects_;
   SagaTally tally_;
   std::function<bool()> any_fault_yet_;
   bool folded_remaining_ = false;

@@ -5,7 +5,18 @@
 namespace txsim::sim::detail {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
+// GCC defines __SANITIZE_ADDRESS__ (and __SANITIZE_HWADDRESS__); clang reports through
+// __has_feature.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(hwaddress_sanitizer)
+#define TXSIM_FRAME_POOL_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_HWADDRESS__)
+#define TXSIM_FRAME_POOL_SANITIZED 1
+#endif
+
+#if defined(TXSIM_FRAME_POOL_SANITIZED)
 constexpr bool kPooling = false;
 #else
 constexpr bool kPooling = true;

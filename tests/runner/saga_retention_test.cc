@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
 #include "tests/support/chain_world.h"
 
@@ -108,6 +109,42 @@ TEST(SagaRetention, FoldsEachForgottenSagaAndDropsItsRecords) {
   EXPECT_EQ(tally.accepted, 300u);
   EXPECT_EQ(tally.committed, world.orchestrator().stats().committed);
   EXPECT_EQ(tally.compensated, world.orchestrator().stats().compensated);
+}
+
+// A compensation that forgets to undo its action: every compensated saga keeps step 1's effect
+// without step 2's, a partial saga that saga_atomicity must report.
+class LeakyCompensation : public plugins::generic::StepService {
+ public:
+  LeakyCompensation() : StepService(0.0) {}
+  void apply_compensation(storage::DurableStore&, const saga::StepRequest&) override {}
+};
+
+std::uint64_t atomicity_violations(bool fold_settled_history) {
+  test_support::ChainWorldOptions options;
+  options.failure_probability = {0.0, 1.0, 0.0};  // step 2 always refuses: step 1 is compensated
+  options.retention_horizon = sim::milliseconds(100);
+  SagaWorldConfig config = test_support::chain_world(test_support::with_quick_retries(options));
+  config.services.at(0).service = std::make_unique<LeakyCompensation>();
+  config.fold_settled_history = fold_settled_history;
+  sim::Simulator simulator(11);
+  SagaWorld world(simulator, std::move(config));
+  test_support::submit_one_per_millisecond(simulator, world, 400);
+  simulator.run(sim::Time::zero() + sim::seconds(5));
+  EXPECT_GT(world.retention()->forgotten(), 250u) << "sagas settled 100 ms before the last";
+  for (const auto& c : world.run_checks()) {
+    if (c.name == "saga_atomicity") return c.violations;
+  }
+  ADD_FAILURE() << "no saga_atomicity check";
+  return 0;
+}
+
+// Keeping the whole history for a view (fold_settled_history = false) folds it at the end, after
+// the forgotten sagas' rows are pruned: their effects must be the ones read before pruning, so a
+// partial saga is reported whether or not a view was asked for.
+TEST(SagaRetention, PartialSagasAreReportedWhetherOrNotTheWholeHistoryIsKept) {
+  const std::uint64_t folded = atomicity_violations(true);
+  EXPECT_EQ(folded, 400u) << "every saga is left with step 1's effect alone";
+  EXPECT_EQ(atomicity_violations(false), folded);
 }
 
 TEST(SagaRetention, NegativeHorizonIsRejected) {
