@@ -171,20 +171,29 @@ ChoreographyParticipant::ChoreographyParticipant(net::Node& node, net::NodeId br
                                                  ChoreographyConfig config,
                                                  ChoreographyMonitor& monitor,
                                                  saga::HistoryRecorder* history)
-    : node_(node), routes_(std::move(routes)), steps_(std::move(steps)), config_(config),
+    : node_(node), routes_(std::move(routes)), steps_(checked(node, routes_, std::move(steps))),
+      config_(config),
       monitor_(monitor), history_(history),
       service_time_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/service_time")),
       business_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/business")),
       backoff_rng_(node.simulator().stream("saga/choreography/" + node.name() + "/backoff")),
       consumer_(node, broker, consumer_config(config, partitions), "choreography on node '" + node.name() + "'",
                 [this](const Delivery& d) { on_accept(d); }, [this] { on_new_incarnation(); }) {
-  for (const auto& step : steps_) {
-    if (step.route >= routes_.size() || step.step >= routes_[step.route]->steps.size() ||
+  for (const auto& step : steps_) routes_taken_.insert(step.route);
+}
+
+// Validated before consumer_ registers the node's delivery handler (which captures `this`), so
+// that a throwing constructor leaves no handler behind on the node.
+std::vector<OwnedStep> ChoreographyParticipant::checked(
+    const net::Node& node, const std::vector<const saga::SagaDefinition*>& routes,
+    std::vector<OwnedStep> steps) {
+  for (const auto& step : steps) {
+    if (step.route >= routes.size() || step.step >= routes[step.route]->steps.size() ||
         step.implementation == nullptr || step.service_time_ms_mean < 0) {
-      throw std::invalid_argument("choreography on node '" + node_.name() + "': bad owned step");
+      throw std::invalid_argument("choreography on node '" + node.name() + "': bad owned step");
     }
-    routes_taken_.insert(step.route);
   }
+  return steps;
 }
 
 void ChoreographyParticipant::start() { consumer_.start(); }

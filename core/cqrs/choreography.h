@@ -194,6 +194,10 @@ class ChoreographyParticipant {
   void outbox_durable();
   const OwnedStep* owned(std::uint32_t route, std::uint32_t step) const;
 
+  static std::vector<OwnedStep> checked(const net::Node& node,
+                                        const std::vector<const saga::SagaDefinition*>& routes,
+                                        std::vector<OwnedStep> steps);
+
   net::Node& node_;
   std::vector<const saga::SagaDefinition*> routes_;
   std::vector<OwnedStep> steps_;
