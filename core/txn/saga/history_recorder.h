@@ -26,6 +26,10 @@ namespace txsim::saga {
 
 class HistoryRecorder {
  public:
+  /// Saga `saga_id` was accepted (its first log record is durable). REQUIRES: each saga id is
+  /// accepted at most once in a run (the orchestrator and the choreography monitor accept a saga
+  /// once; recovery re-drives it without accepting it again). The whole-history and per-saga
+  /// modes agree only under this precondition.
   void accepted(std::uint64_t saga_id, const SagaDefinition& definition, sim::Time at) {
     const SagaInstance instance{saga_id, &definition, at, SagaOutcome::kNone, sim::Time{}};
     const std::uint64_t seq = accepted_count_++;
