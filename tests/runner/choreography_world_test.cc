@@ -9,11 +9,13 @@
 
 #include "core/cqrs/outbox.h"
 #include "core/txn/saga/execution.h"
-#include "plugins/generic/step_service.h"
 #include "runner/saga_world.h"
+#include "tests/support/chain_world.h"
 
 namespace txsim::runner {
 namespace {
+
+using test_support::crash_at;
 
 // A retriable service that reports a transient error (kRetryLater) for the first `failures`
 // attempts of every saga, then applies its effect. kNever: it never succeeds.
@@ -58,45 +60,27 @@ saga::RetryPolicy retry_policy() {
 }
 constexpr sim::Duration kRetryDeadline = sim::seconds(1);
 
+// The shared chain world (tests/support/chain_world.h) under choreography; with
+// `retriable_failures`, step s2 becomes the pivot and s3 a retriable FlakyService.
 SagaWorldConfig world_config(const Options& options) {
-  SagaWorldConfig config;
-  config.network.default_latency = net::LatencyModel::constant(1.0);
-  config.network.duplication_probability = options.duplication_probability;
-  config.network.loss_probability = options.loss_probability;
-  config.nodes = {{"broker", "z1", "r1", {}}, {"n1", "z1", "r1", {}}, {"n2", "z1", "r1", {}},
-                  {"n3", "z1", "r1", {}}};
-  config.choreography_broker_node = "broker";
-  saga::SagaDefinition definition;
-  definition.name = options.join ? "join" : "chain";
-  for (std::uint32_t i = 0; i < 3; ++i) {
-    const std::string name = "s" + std::to_string(i + 1);
-    const bool flaky = i == 2 && options.retriable_failures.has_value();
-    std::unique_ptr<saga::SagaService> service;
-    if (flaky) {
-      service = std::make_unique<FlakyService>(*options.retriable_failures);
-    } else {
-      service = std::make_unique<plugins::generic::StepService>(options.failure_probability.at(i));
-    }
-    config.services.push_back({name, "n" + std::to_string(i + 1), std::move(service), {true, 2.0}});
-    saga::StepDefinition step;
-    step.name = name;
-    step.service = name;
-    step.action = "do";
-    step.compensation = "undo";
-    step.kind = i == 2 ? saga::StepKind::kPivot : saga::StepKind::kCompensatable;
-    if (options.retriable_failures) {
-      // compensatable, pivot, retriable (Richardson's order)
-      step.kind = i == 0 ? saga::StepKind::kCompensatable
-                         : i == 1 ? saga::StepKind::kPivot : saga::StepKind::kRetriable;
-      if (i > 0) step.compensation.clear();
-      if (flaky) step.retry = retry_policy();
-    }
-    if (i == 1 && !options.join) step.after = {0};
-    if (i == 2) step.after = options.join ? std::vector<std::uint32_t>{0, 1} : std::vector<std::uint32_t>{1};
-    definition.steps.push_back(step);
-  }
+  test_support::ChainWorldOptions chain;
+  chain.choreography = true;
+  chain.failure_probability = options.failure_probability;
+  chain.join = options.join;
+  chain.duplication_probability = options.duplication_probability;
+  chain.loss_probability = options.loss_probability;
+  SagaWorldConfig config = test_support::chain_world(chain);
+  saga::SagaDefinition& definition = config.sagas.front();
   definition.forward_recovery_deadline = kRetryDeadline;
-  config.sagas.push_back(definition);
+  if (options.retriable_failures) {
+    // compensatable, pivot, retriable (Richardson's order)
+    config.services.at(2).service = std::make_unique<FlakyService>(*options.retriable_failures);
+    definition.steps[1].kind = saga::StepKind::kPivot;
+    definition.steps[2].kind = saga::StepKind::kRetriable;
+    definition.steps[1].compensation.clear();
+    definition.steps[2].compensation.clear();
+    definition.steps[2].retry = retry_policy();
+  }
   return config;
 }
 
@@ -106,28 +90,13 @@ struct Outcome {
   saga::SagaHistory history;
 };
 
-void crash_at(sim::Simulator& simulator, net::Node& node, sim::Time at, sim::Duration downtime) {
-  const std::uint32_t kind = simulator.register_kind("test.crash");
-  simulator.schedule_at(at, kind, [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->crash(); }, &node);
-  simulator.schedule_at(at + downtime, kind,
-                        [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->restart(); }, &node);
-}
-
 // Submits `sagas` sagas, one per millisecond, after `faults` are scheduled; runs 60 s.
 template <typename Faults>
 Outcome run(const Options& options, int sagas, Faults faults) {
   sim::Simulator simulator(7);
   SagaWorld world(simulator, world_config(options));
   world.start();
-  const std::uint32_t kind = simulator.register_kind("test.submit");
-  struct Submitter {
-    SagaWorld* world;
-    static void fire(void* self, std::uint64_t id) { static_cast<Submitter*>(self)->world->submit(0, id, {}); }
-  } submitter{&world};
-  for (int i = 0; i < sagas; ++i) {
-    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
-                          &submitter, static_cast<std::uint64_t>(i + 1));
-  }
+  test_support::submit_one_per_millisecond(simulator, world, sagas);
   faults(simulator, world);
   simulator.run(sim::Time::zero() + sim::seconds(60));
   EXPECT_EQ(world.in_flight(), 0u);
@@ -329,15 +298,7 @@ RetentionRun run_with_retention(std::optional<sim::Duration> horizon) {
   config.retention_horizon = horizon;
   SagaWorld world(simulator, std::move(config));
   world.start();
-  const std::uint32_t kind = simulator.register_kind("test.submit");
-  struct Submitter {
-    SagaWorld* world;
-    static void fire(void* self, std::uint64_t id) { static_cast<Submitter*>(self)->world->submit(0, id, {}); }
-  } submitter{&world};
-  for (int i = 0; i < 3000; ++i) {
-    simulator.schedule_at(sim::Time::zero() + sim::milliseconds(i), kind, &Submitter::fire,
-                          &submitter, static_cast<std::uint64_t>(i + 1));
-  }
+  test_support::submit_one_per_millisecond(simulator, world, 3000);
   crash_at(simulator, world.node("n2"), sim::Time::zero() + sim::milliseconds(1500), sim::milliseconds(100));
   RetentionRun r;
   // Sampling from outside the event loop (run() in slices) adds no event to the trace.
