@@ -175,6 +175,18 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
   }
 }
 
+// The store's inline key order (eight bytes at a time) is exactly std::string's byte-wise order,
+// including bytes above 0x7f, keys that are prefixes of others, and keys longer than a word.
+RC_GTEST_PROP(KeyLessModel, OrdersKeysAsStdStringDoes, ()) {
+  const auto key = rc::gen::mapcat(rc::gen::inRange<std::size_t>(0, 24), [](std::size_t length) {
+    return rc::gen::container<std::string>(length, rc::gen::element('\0', 'a', 'b', '\x80', '\xff'));
+  });
+  const std::string a = *key;
+  const std::string b = *rc::gen::oneOf(key, rc::gen::just(a + "a"), rc::gen::just(a));
+  RC_ASSERT(KeyLess::less(a, b) == (a < b));
+  RC_ASSERT(KeyLess::less(b, a) == (b < a));
+}
+
 TEST(DurableStore, DurablePrefixSeesSyncedRowsOnlyAndKeyOrder) {
   Simulator simulator(1);
   DurableStore store(simulator);
