@@ -6,6 +6,7 @@
 
 #include "core/cqrs/outbox.h"
 #include "core/sim/distributions.h"
+#include "core/txn/saga/barrier_record.h"
 
 namespace txsim::cqrs {
 namespace {
@@ -16,10 +17,6 @@ constexpr std::string_view kRetryPrefix = "rt/";
 
 std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
 
-// The barrier layout of saga::SagaParticipant: "b/<saga id in decimal>/<step>/<a|c>".
-std::string barrier_key(std::uint64_t saga_id, std::uint32_t step, char operation) {
-  return "b/" + std::to_string(saga_id) + "/" + std::to_string(step) + "/" + operation;
-}
 
 // Outbox row of a choreography event. A node emits each (saga, step, kind) at most once (the
 // barrier and retry records see to it), so the event names its own row: no sequence-number
@@ -342,11 +339,13 @@ sim::Task<void> ChoreographyParticipant::react(DomainEvent event, std::vector<Do
   std::vector<Work> work;
   for (const auto& step : steps_) {
     if (step.route != event.route) continue;
-    if (state.action_due(step.step) && !store.get(barrier_key(event.aggregate, step.step, 'a')) &&
-        !store.get(retry_key(event.aggregate, step.step))) {
+    const bool action_due = state.action_due(step.step);
+    if (!action_due && !state.compensation_due(step.step)) continue;
+    const saga::BarrierState barrier =
+        saga::BarrierState::of(store.find(saga::BarrierKey(event.aggregate, step.step)));
+    if (action_due && !barrier.action_ran() && !store.get(retry_key(event.aggregate, step.step))) {
       work.push_back({&step, false});
-    } else if (state.compensation_due(step.step) &&
-               !store.get(barrier_key(event.aggregate, step.step, 'c'))) {
+    } else if (state.compensation_due(step.step) && !barrier.compensated) {
       work.push_back({&step, true});
     }
   }
@@ -368,6 +367,19 @@ sim::Task<void> ChoreographyParticipant::service_time(const OwnedStep& step) {
   co_await node_.sleep(sim::Duration::from_ns(std::llround(ms * 1e6)));
 }
 
+namespace {
+
+// The action's result joins whatever the barrier record already holds.
+void record_action(storage::DurableStore& store, std::uint64_t saga_id, std::uint32_t step,
+                   char result) {
+  const saga::BarrierKey key(saga_id, step);
+  saga::BarrierState barrier = saga::BarrierState::of(store.find(key));
+  barrier.action = result;
+  barrier.write(store, key);
+}
+
+}  // namespace
+
 saga::OpResult ChoreographyParticipant::run_action(const OwnedStep& step, const DomainEvent& trigger,
                                                    std::uint32_t attempt) {
   auto& store = node_.store();
@@ -380,7 +392,7 @@ saga::OpResult ChoreographyParticipant::run_action(const OwnedStep& step, const 
   ++stats.attempts;
   if (attempt > 1) ++stats.retries;
   if (result == saga::StepResult::kSuccess) {
-    store.put(barrier_key(trigger.aggregate, step.step, 'a'), "S");
+    record_action(store, trigger.aggregate, step.step, saga::BarrierState::kSucceeded);
     store.erase(retry_key(trigger.aggregate, step.step));
     emit(step, trigger, ChoreographyEvent::kStepDone);
     return saga::OpResult::kApplied;
@@ -388,7 +400,7 @@ saga::OpResult ChoreographyParticipant::run_action(const OwnedStep& step, const 
   if (!retriable) {
     // A transient error of a step that is not retriable counts as a refusal, as the
     // orchestrator counts it: remembered, so a redelivery does not run it again.
-    store.put(barrier_key(trigger.aggregate, step.step, 'a'), "F");
+    record_action(store, trigger.aggregate, step.step, saga::BarrierState::kFailed);
     emit(step, trigger, ChoreographyEvent::kStepFailed);
     return saga::OpResult::kRejected;
   }
@@ -406,7 +418,10 @@ void ChoreographyParticipant::run_compensation(const OwnedStep& step, const Doma
   auto& store = node_.store();
   const saga::StepRequest request{trigger.aggregate, step.service, step.step, 1,
                                   saga::Operation::kCompensation, {trigger.args_a, trigger.args_b}};
-  store.put(barrier_key(trigger.aggregate, step.step, 'c'), "C");
+  const saga::BarrierKey key(trigger.aggregate, step.step);
+  saga::BarrierState barrier = saga::BarrierState::of(store.find(key));
+  barrier.compensated = true;
+  barrier.write(store, key);
   step.implementation->apply_compensation(store, request);
   ++monitor_.stats().steps[step.route][step.step].compensations;
   emit(step, trigger, ChoreographyEvent::kStepCompensated);

@@ -9,7 +9,7 @@
 //  - folds each choreography event of a saga it takes part in into that saga's state, kept in
 //    the node's store ("cs/<saga id>"), and runs what the state makes due for its own steps:
 //    an action or a compensation, each a local transaction that writes the sub-transaction
-//    barrier record ("b/<saga>/<step>/a|c", the layout of saga::SagaParticipant), the business
+//    barrier record (core/txn/saga/barrier_record.h, as saga::SagaParticipant), the business
 //    change and the next event (outbox row) together; then it syncs, and only then reports the
 //    offset done (an event that only folds waits for the next sync of the node instead of
 //    forcing one: group commit) (the consumer commits offsets up to the lowest one not done). A crash before

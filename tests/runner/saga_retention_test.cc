@@ -99,10 +99,18 @@ TEST(SagaRetention, FoldsEachForgottenSagaAndDropsItsRecords) {
   EXPECT_EQ(world.folded(), world.retention()->forgotten());
   EXPECT_GT(world.folded(), 290u);
   EXPECT_EQ(world.history().held().size(), 300 - world.folded());
+  std::size_t held_with_record = 0;
   for (std::uint64_t id = 1; id <= 300; ++id) {
-    if (world.history().held().count(id) != 0) continue;
-    EXPECT_FALSE(world.node("n1").store().get("b/" + std::to_string(id) + "/0/a"))
-        << "the barrier record of forgotten saga " << id << " is gone";
+    const bool has_record = world.node("n1").store().get("b/" + std::to_string(id) + "/0").has_value();
+    if (world.history().held().count(id) != 0) {
+      held_with_record += has_record ? 1 : 0;
+      continue;
+    }
+    EXPECT_FALSE(has_record) << "the barrier record of forgotten saga " << id << " is gone";
+  }
+  // The key is the participant's: sagas still held (settled within the horizon) keep theirs.
+  if (!world.history().held().empty()) {
+    EXPECT_GT(held_with_record, 0u);
   }
   for (const auto& c : world.run_checks()) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
   const SagaTally& tally = world.tally();

@@ -5,37 +5,12 @@
 #include <stdexcept>
 
 #include "core/sim/distributions.h"
+#include "core/txn/saga/barrier_record.h"
 
 namespace txsim::saga {
 namespace {
 
-// "b/<saga id in decimal>/<step>/<a|c>", formatted into a buffer on the stack: the key is only
-// looked up or written, and a short key keeps the store's comparisons cheap.
-class BarrierKey {
- public:
-  BarrierKey(std::uint64_t saga_id, std::uint32_t step, char operation) {
-    char* at = std::to_chars(buffer_ + 2, buffer_ + 22, saga_id).ptr;
-    *at++ = '/';
-    at = std::to_chars(at, at + 10, step).ptr;
-    *at++ = '/';
-    *at++ = operation;
-    size_ = static_cast<std::size_t>(at - buffer_);
-  }
-  operator std::string_view() const { return {buffer_, size_}; }
-
- private:
-  // Room for "b/", 20 digits of a uint64, '/', 10 digits of a uint32, '/', the operation.
-  char buffer_[2 + 20 + 1 + 10 + 2] = "b/";
-  std::size_t size_ = 0;
-};
-
-BarrierKey barrier_key(const StepRequest& r, char operation) {
-  return BarrierKey(r.saga_id, r.step, operation);
-}
-
-constexpr std::string_view kSucceeded = "S";
-constexpr std::string_view kFailed = "F";
-constexpr std::string_view kCompensated = "C";
+BarrierKey barrier_key(const StepRequest& r) { return BarrierKey(r.saga_id, r.step); }
 
 }  // namespace
 
@@ -71,8 +46,7 @@ void SagaParticipant::forget(std::uint64_t saga_id, std::uint32_t step) {
   StepRequest request;
   request.saga_id = saga_id;
   request.step = step;
-  node_.store().prune(barrier_key(request, 'a'));
-  node_.store().prune(barrier_key(request, 'c'));
+  node_.store().prune(barrier_key(request));
   service_.forget(node_.store(), saga_id);
 }
 
@@ -96,29 +70,31 @@ sim::Task<void> SagaParticipant::handle(net::Message message) {
 
 std::pair<StepResult, OpResult> SagaParticipant::execute(const StepRequest& request) {
   auto& store = node_.store();
+  const BarrierKey key = barrier_key(request);
   if (request.operation == Operation::kAction) {
     if (config_.barrier) {
-      if (store.find(barrier_key(request, 'c'))) return {StepResult::kFailure, OpResult::kRefusedHanging};
-      if (const auto* done = store.find(barrier_key(request, 'a'))) {
-        return {done->value == kSucceeded ? StepResult::kSuccess : StepResult::kFailure,
+      if (const auto* row = store.find(key)) {
+        const BarrierState state = BarrierState::of(row);
+        if (state.compensated) return {StepResult::kFailure, OpResult::kRefusedHanging};
+        return {state.action_succeeded() ? StepResult::kSuccess : StepResult::kFailure,
                 OpResult::kDuplicate};
       }
     }
     const StepResult result = service_.apply_action(store, request, business_rng_);
     // A transient failure is not an outcome: nothing is remembered, a retry runs again.
     if (config_.barrier && result != StepResult::kRetryLater) {
-      store.put(barrier_key(request, 'a'), result == StepResult::kSuccess ? kSucceeded : kFailed);
+      BarrierState state;
+      state.action = result == StepResult::kSuccess ? BarrierState::kSucceeded : BarrierState::kFailed;
+      state.write(store, key);
     }
     return {result, result == StepResult::kSuccess ? OpResult::kApplied : OpResult::kRejected};
   }
   if (config_.barrier) {
-    if (store.find(barrier_key(request, 'c'))) return {StepResult::kSuccess, OpResult::kDuplicate};
-    const auto* action = store.find(barrier_key(request, 'a'));
-    const bool action_applied = action != nullptr && action->value == kSucceeded;
-    store.put(barrier_key(request, 'c'), kCompensated);
-    if (!action_applied) {
-      return {StepResult::kSuccess, OpResult::kNullCompensation};
-    }
+    BarrierState state = BarrierState::of(store.find(key));
+    if (state.compensated) return {StepResult::kSuccess, OpResult::kDuplicate};
+    state.compensated = true;
+    state.write(store, key);
+    if (!state.action_succeeded()) return {StepResult::kSuccess, OpResult::kNullCompensation};
   }
   service_.apply_compensation(store, request);
   return {StepResult::kSuccess, OpResult::kApplied};

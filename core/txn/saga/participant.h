@@ -16,7 +16,7 @@
 // runs its local transaction, syncs the store, and replies. The history records an operation
 // only once its sync completed: a crash before that loses the write and the reply alike.
 //
-// Keys used in the node's store: "b/<saga id>/<step>/a" and ".../c" (the barrier records).
+// Store layout: one barrier record per (saga, step), see barrier_record.h.
 #pragma once
 
 #include <map>
