@@ -129,6 +129,14 @@ bool EventQueue::refill(Time limit) {
     }
     for (std::uint32_t i = 0; i < count; ++i) {
       const Entry& entry = block->entries[i];
+      // A cancelled event is dropped here rather than carried down the remaining levels: a
+      // long timeout that is cancelled early (every answered call) would otherwise move once
+      // per level before pop() discards it.
+      if (tombstones_ != 0 && slot_generation_[entry.order & kSlotMask] != entry.generation) {
+        --entries_;
+        --tombstones_;
+        continue;
+      }
       if (imminent) __builtin_prefetch(&slot_generation_[entry.order & kSlotMask], 1);
       push_entry(entry, key_of(entry.time));
     }

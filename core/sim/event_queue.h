@@ -24,7 +24,8 @@
 //
 // Cancellation is by generation: a TimerId names a slot and the slot's generation when the event
 // was scheduled. Cancelling bumps the generation and frees the slot at once; the entry stays in
-// its bucket as a tombstone that pop() recognises (its generation no longer matches) and drops.
+// its bucket as a tombstone that pop() or the next move of its bucket recognises (its generation
+// no longer matches) and drops.
 //
 // Limits (asserted, see kMaxPendingEvents/kMaxSequence): at most 2^24 (16.7 million) events
 // pending at once and 2^40 (1.1e12) events scheduled over one run. A tombstone could be mistaken
