@@ -120,5 +120,28 @@ TEST(SagaWorld, SameSeedSameTraceDifferentSeedDifferentTrace) {
   EXPECT_NE(a.trace_hash, c.trace_hash);
 }
 
+// The saga log key pads ids to 12 hex digits and widens beyond 2^48: recovery must find every
+// logged saga whatever its id's width.
+TEST(SagaWorld, RecoveryFindsLoggedSagasOfEveryIdWidth) {
+  sim::Simulator simulator(7);
+  Options options;
+  options.failure_probability = {0.0, 0.0, 0.0};
+  SagaWorld world(simulator, three_step_world(options));
+  const std::vector<std::uint64_t> ids = {1,
+                                          (std::uint64_t{1} << 48) - 1,
+                                          std::uint64_t{1} << 48,
+                                          (std::uint64_t{1} << 52) + 5,
+                                          UINT64_MAX};
+  for (const std::uint64_t id : ids) ASSERT_TRUE(world.submit(0, id, {}));
+  // Every saga's first request takes at least the 1 ms network latency each way, so at 1.5 ms
+  // all five are logged and in flight.
+  crash_at(simulator, world.node("orchestrator"), sim::Time::zero() + sim::microseconds(1500),
+           sim::milliseconds(50));
+  simulator.run(sim::Time::zero() + sim::seconds(10));
+  EXPECT_EQ(world.orchestrator().stats().recovered, ids.size());
+  EXPECT_EQ(world.orchestrator().stats().committed, ids.size());
+  for (const auto& c : world.run_checks()) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+}
+
 }  // namespace
 }  // namespace txsim::runner

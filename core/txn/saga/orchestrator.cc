@@ -20,7 +20,9 @@ std::uint64_t get_u64(std::string_view in, std::size_t offset, int bytes) {
   return value;
 }
 constexpr std::size_t kHeaderBytes = 4 + 8 + 8 + 8;
-constexpr std::string_view kLogPrefix = "saga/";
+constexpr std::string_view kLogPrefix = "sl/";
+// Hex digits of a log key: with the prefix, 15 characters, which std::string keeps inline.
+constexpr std::size_t kLogDigits = 12;
 
 }  // namespace
 
@@ -45,8 +47,12 @@ SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> route
 }
 
 std::string SagaOrchestrator::log_key(std::uint64_t saga_id) {
-  // "saga/" + 16 lower-case hex digits, formatted by hand: snprintf showed in profiles.
-  std::string key(kLogPrefix.size() + 16, '0');
+  // Zero-padded to kLogDigits so that keys sort in saga id order (recovery re-drives sagas in key
+  // order); an id of 2^48 or more takes the digits it needs. Formatted by hand: snprintf showed
+  // in profiles.
+  std::size_t digits = kLogDigits;
+  while (digits < 16 && (saga_id >> (4 * digits)) != 0) ++digits;
+  std::string key(kLogPrefix.size() + digits, '0');
   std::copy(kLogPrefix.begin(), kLogPrefix.end(), key.begin());
   for (std::size_t i = key.size(); saga_id != 0; saga_id >>= 4) {
     key[--i] = "0123456789abcdef"[saga_id & 0xf];

@@ -11,7 +11,9 @@
 // Outcomes: a reply is success or failure (the participant's business answer); a timeout or a
 // crashed orchestrator call is an unknown outcome — never treated as success or failure.
 //
-// Keys in the node's store: "saga/<id as 16 hex digits>". Finished sagas' records are erased.
+// Keys in the node's store: "sl/<id in hex, zero-padded to 12 digits>" (the saga log; short
+// enough to be kept inline by std::string, and in id order below 2^48). Finished sagas' records
+// are erased.
 // Times are virtual time, integer nanoseconds.
 #pragma once
 
