@@ -3,12 +3,16 @@
 // (core/cqrs/choreography.h), so that both leave the same rows and saga retention drops them
 // the same way (SagaParticipant::forget).
 //
-// Layout: key "b/<saga id in decimal>/<step>", value two bytes: the action's result
-// ('S' succeeded, 'F' refused by a business rule, '-' never ran), then 'C' once the compensation
-// ran ('-' before). One row per (saga, step) rather than one per operation: a request costs one
-// lookup and retention drops one row. Two bytes so that a torn write (a crash keeps half of the
-// last unsynced value, storage::DurableStore) keeps the action's result and loses the
-// compensation mark, as a half-written row would.
+// Layout: key "b/<saga id in decimal>/<step>", value two bytes: 'C' once the compensation ran
+// ('-' before), then the action's result ('S' succeeded, 'F' refused by a business rule, '-'
+// never ran). One row per (saga, step) rather than one per operation: a request costs one lookup
+// and retention drops one row.
+//
+// Torn writes (a crash keeps the first half of the last unsynced value, storage::DurableStore)
+// read as the two separate rows this record replaces did: a torn compensation write keeps 'C'
+// and reads as compensated; a torn action write keeps '-' and reads as an action that ran
+// without succeeding — the business writes of its local transaction, issued before it and not
+// synced either, were rolled back, so claiming success would be wrong.
 //
 // The barrier technique: the DTM distributed transaction framework's sub-transaction barrier
 // (duplicate, null compensation and hanging requests told apart by a record written in the same
@@ -56,8 +60,9 @@ struct BarrierState {
   static BarrierState of(const storage::Versioned* row) {
     BarrierState state;
     if (row == nullptr) return state;
-    if (!row->value.empty()) state.action = row->value[0];
-    state.compensated = row->value.size() > 1 && row->value[1] == kCompensationRan;
+    state.compensated = !row->value.empty() && row->value[0] == kCompensationRan;
+    // A row without its second byte is a torn write: the action, if any, did not stick.
+    state.action = row->value.size() > 1 ? row->value[1] : kFailed;
     return state;
   }
   bool action_ran() const { return action != kNoAction; }
@@ -65,7 +70,7 @@ struct BarrierState {
 
   /// Writes this state as the row's value (one modelled write).
   void write(storage::DurableStore& store, std::string_view key) const {
-    const char value[2] = {action, compensated ? kCompensationRan : kNoAction};
+    const char value[2] = {compensated ? kCompensationRan : kNoAction, action};
     store.put(key, std::string_view(value, 2));
   }
 };

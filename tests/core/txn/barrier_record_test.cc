@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "core/sim/simulator.h"
@@ -40,22 +41,43 @@ TEST(BarrierState, EveryStateReadsBackAsWritten) {
   EXPECT_EQ(store.contents().size(), 1u) << "one row per (saga, step)";
 }
 
-TEST(BarrierState, ATornCompensationKeepsTheActionAndLosesTheMark) {
+// Crashes with torn last writes (the store keeps the first half of the last unsynced value).
+// Returns the record as read after a crash that tears the write of `second` over `first`
+// (synced; nullopt for no earlier write).
+BarrierState torn(std::optional<BarrierState> first, BarrierState second) {
   sim::Simulator simulator(1);
   storage::DurableStore store(simulator, storage::StoreConfig{sim::Duration{}, true});
-  BarrierState state;
-  state.action = BarrierState::kSucceeded;
-  state.write(store, BarrierKey(3, 0));
+  if (first) first->write(store, BarrierKey(3, 0));
   store.sync_now();
-  state.compensated = true;
-  state.write(store, BarrierKey(3, 0));
-  store.crash();  // the unsynced compensation mark is torn: half of its two bytes survive
+  second.write(store, BarrierKey(3, 0));
+  store.crash();
   const storage::Versioned* row = store.find(BarrierKey(3, 0));
-  ASSERT_NE(row, nullptr);
-  ASSERT_TRUE(row->torn);
-  const BarrierState read = BarrierState::of(row);
-  EXPECT_TRUE(read.action_succeeded());
+  EXPECT_NE(row, nullptr);
+  EXPECT_TRUE(row != nullptr && row->torn);
+  return BarrierState::of(row);
+}
+
+TEST(BarrierState, ATornActionWriteNeverReadsAsSucceeded) {
+  // The local transaction's business writes came before the barrier write and were rolled back
+  // with it: a duplicate must not be told the action succeeded.
+  BarrierState succeeded;
+  succeeded.action = BarrierState::kSucceeded;
+  const BarrierState read = torn(std::nullopt, succeeded);
+  EXPECT_FALSE(read.action_succeeded());
+  EXPECT_TRUE(read.action_ran()) << "as the old action row: present, not 'S'";
   EXPECT_FALSE(read.compensated);
+}
+
+TEST(BarrierState, ATornCompensationWriteStillReadsAsCompensated) {
+  BarrierState succeeded;
+  succeeded.action = BarrierState::kSucceeded;
+  BarrierState compensated = succeeded;
+  compensated.compensated = true;
+  EXPECT_TRUE(torn(succeeded, compensated).compensated);
+  BarrierState null_compensation;
+  null_compensation.compensated = true;
+  EXPECT_TRUE(torn(std::nullopt, null_compensation).compensated)
+      << "a later action must still be refused as hanging";
 }
 
 }  // namespace
