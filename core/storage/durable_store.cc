@@ -71,7 +71,7 @@ std::uint64_t DurableStore::erase(std::string_view key) {
 bool DurableStore::prune(std::string_view key) {
   const auto it = current_.find(key);
   if (it == current_.end()) return false;
-  for (const PendingWrite& write : pending_) {
+  for (const PendingWrite& write : pending()) {
     if (write.key == key) return false;
   }
   current_.erase(it);
@@ -79,7 +79,18 @@ bool DurableStore::prune(std::string_view key) {
 }
 
 void DurableStore::persist_up_to(std::uint64_t sequence) {
-  while (!pending_.empty() && pending_.front().version <= sequence) pending_.pop_front();
+  while (pending_head_ < pending_.size() && pending_[pending_head_].version <= sequence) {
+    ++pending_head_;
+  }
+  if (pending_head_ == pending_.size()) {
+    pending_.clear();
+    pending_head_ = 0;
+  } else if (pending_head_ > 64 && pending_head_ * 2 > pending_.size()) {
+    // Syncs that never catch up with the writes: drop the synced prefix, so the log's memory
+    // stays proportional to the unsynced writes (amortised O(1) per write).
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+    pending_head_ = 0;
+  }
 }
 
 void DurableStore::sync_now() {
@@ -89,8 +100,8 @@ void DurableStore::sync_now() {
 
 void DurableStore::crash() {
   ++stats_.crashes;
-  if (pending_.empty()) return;
-  std::uint64_t lost = pending_.size();
+  if (pending_writes() == 0) return;
+  std::uint64_t lost = pending_writes();
   // The torn copy of the last write, taken before the roll-back undoes it.
   std::optional<std::pair<std::string, Versioned>> torn;
   if (config_.torn_last_write) {
@@ -103,7 +114,7 @@ void DurableStore::crash() {
     }
   }
   // Roll back newest first, so each key ends with what its oldest unsynced write replaced.
-  while (!pending_.empty()) {
+  while (pending_.size() > pending_head_) {
     PendingWrite& write = pending_.back();
     if (write.before) {
       current_.insert_or_assign(std::move(write.key), std::move(*write.before));
@@ -113,6 +124,8 @@ void DurableStore::crash() {
     }
     pending_.pop_back();
   }
+  pending_.clear();
+  pending_head_ = 0;
   if (torn) {
     current_.insert_or_assign(std::move(torn->first), std::move(torn->second));
     ++stats_.torn_writes;
@@ -124,7 +137,8 @@ void DurableStore::crash() {
 DurableStore::Map DurableStore::durable_contents() const {
   Map durable = current_;
   // Newest first: each key ends with what its oldest unsynced write replaced.
-  for (auto write = pending_.rbegin(); write != pending_.rend(); ++write) {
+  const auto unsynced = pending();
+  for (auto write = unsynced.rbegin(); write != unsynced.rend(); ++write) {
     if (write->before) {
       durable.insert_or_assign(write->key, *write->before);
     } else {
@@ -143,7 +157,7 @@ std::vector<std::pair<std::string, Versioned>> DurableStore::durable_prefix(
   }
   // Keys with unsynced writes take their durable value (try_emplace keeps the oldest write's).
   std::map<std::string_view, const PendingWrite*> oldest;
-  for (const PendingWrite& write : pending_) {
+  for (const PendingWrite& write : pending()) {
     if (in_range(write.key)) oldest.try_emplace(write.key, &write);
   }
   for (const auto& [key, write] : oldest) rows.insert_or_assign(key, write->before);

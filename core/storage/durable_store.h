@@ -40,9 +40,9 @@
 #include <coroutine>
 #include <cstring>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -188,7 +188,7 @@ class DurableStore {
   /// The durable rows whose keys start with `prefix`, in key order. O(rows in the range +
   /// pending writes).
   std::vector<std::pair<std::string, Versioned>> durable_prefix(std::string_view prefix) const;
-  std::size_t pending_writes() const { return pending_.size(); }
+  std::size_t pending_writes() const { return pending_.size() - pending_head_; }
   const StoreStats& stats() const { return stats_; }
   const StoreConfig& config() const { return config_; }
 
@@ -200,13 +200,21 @@ class DurableStore {
     std::optional<Versioned> before;  // the key's value before this write; nullopt: absent
   };
   void persist_up_to(std::uint64_t sequence);
+  /// The unsynced writes, oldest first.
+  std::span<const PendingWrite> pending() const {
+    return std::span<const PendingWrite>(pending_).subspan(pending_head_);
+  }
   static void on_sync_done(void* awaiter, std::uint64_t);
 
   sim::Simulator& simulator_;
   StoreConfig config_;
   std::uint32_t sync_event_kind_;
   Map current_;
-  std::deque<PendingWrite> pending_;  // undo log, in write order
+  // The undo log, in write order: records before pending_head_ are synced and wait to be
+  // reclaimed. A vector consumed from the front rather than a deque: a sync usually empties the
+  // log, and then its storage is reused, so a write allocates nothing for its undo record.
+  std::vector<PendingWrite> pending_;
+  std::size_t pending_head_ = 0;
   std::uint64_t last_sequence_ = 0;
   StoreStats stats_;
 };

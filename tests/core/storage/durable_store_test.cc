@@ -175,6 +175,48 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
   }
 }
 
+// Syncs that never catch up with the writes (a sync every 4 writes, 30 us apart, each taking
+// 100 us) keep the undo log from ever emptying, so its synced prefix is reclaimed while unsynced
+// writes remain. A crash must still keep exactly the writes covered by completed syncs.
+TEST(DurableStore, LaggingSyncsKeepTheUndoLogExactThroughReclaiming) {
+  constexpr auto kLatency = sim::microseconds(100);
+  Simulator simulator(3);
+  DurableStore store(simulator, StoreConfig{kLatency, false});
+  sim::ProcessGroup group(simulator);
+  ReferenceStore reference;
+  std::vector<std::pair<sim::Time, std::uint64_t>> syncs_in_flight;  // (completes at, covers)
+  std::uint64_t sequence = 0;
+  int completed = 0;
+  std::size_t peak_pending = 0;
+  for (int i = 0; i < 600; ++i) {
+    const std::string key = "k" + std::to_string(i % 7);
+    store.put(key, std::to_string(i));
+    reference.log.emplace_back(++sequence, key, std::to_string(i));
+    if (i % 4 == 3) {
+      simulator.spawn(sync_once(store, completed), &group);
+      simulator.run(simulator.now());
+      syncs_in_flight.emplace_back(simulator.now() + kLatency, sequence);
+    }
+    const sim::Time until = simulator.now() + sim::microseconds(30);
+    simulator.run(until);
+    for (const auto& [at, covers] : syncs_in_flight) {
+      if (at <= until) reference.synced_up_to = std::max(reference.synced_up_to, covers);
+    }
+    std::erase_if(syncs_in_flight, [&](const auto& sync) { return sync.first <= until; });
+    peak_pending = std::max(peak_pending, store.pending_writes());
+    ASSERT_EQ(store.pending_writes(), sequence - reference.synced_up_to) << "after write " << i;
+  }
+  ASSERT_GT(completed, 100) << "syncs completed all along";
+  ASSERT_GT(reference.synced_up_to, 0u);
+  ASSERT_LT(peak_pending, 40u) << "the undo log holds the unsynced writes only";
+  EXPECT_EQ(values_of(store.durable_contents()), reference.fold(reference.synced_up_to));
+  group.cancel_all();
+  store.crash();
+  reference.crash();
+  EXPECT_EQ(values_of(store.contents()), reference.base);
+  EXPECT_EQ(store.stats().lost_writes, sequence - reference.synced_up_to);
+}
+
 // The store's inline key order (eight bytes at a time) is exactly std::string's byte-wise order,
 // including bytes above 0x7f, keys that are prefixes of others, and keys longer than a word.
 RC_GTEST_PROP(KeyLessModel, OrdersKeysAsStdStringDoes, ()) {
