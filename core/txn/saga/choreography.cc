@@ -29,7 +29,6 @@ const char* to_string(LoggedStep step) {
 
 ChoreographyState::ChoreographyState(const SagaDefinition& definition)
     : definition_(&definition),
-      successors_(successors(definition)),
       steps_(definition.steps.size(), LoggedStep::kPending) {}
 
 bool ChoreographyState::apply(ChoreographyEvent event, std::uint32_t s) {
@@ -95,10 +94,16 @@ void ChoreographyState::settle() {
   }
 }
 
+const std::vector<std::uint32_t>& ChoreographyState::successors_of(std::uint32_t s) const {
+  if (successors_.empty()) successors_ = successors(*definition_);
+  return successors_[s];
+}
+
 bool ChoreographyState::compensation_due(std::uint32_t s) const {
   if (status_ != SagaStatus::kCompensating || steps_[s] != LoggedStep::kDone) return false;
   if (definition_->compensation_order == CompensationOrder::kParallel) return true;
-  return std::all_of(successors_[s].begin(), successors_[s].end(), [&](std::uint32_t next) {
+  const auto& after_s = successors_of(s);
+  return std::all_of(after_s.begin(), after_s.end(), [&](std::uint32_t next) {
     const LoggedStep n = steps_[next];
     return n == LoggedStep::kPending || n == LoggedStep::kFailed || n == LoggedStep::kCompensated;
   });

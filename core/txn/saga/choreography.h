@@ -88,8 +88,12 @@ class ChoreographyState {
   void start_ready_steps();
   void settle();
 
+  /// successors(*definition_)[s], computed on the first compensation decision: most sagas
+  /// never compensate, and this saves each of them an allocation per step.
+  const std::vector<std::uint32_t>& successors_of(std::uint32_t s) const;
+
   const SagaDefinition* definition_;
-  std::vector<std::vector<std::uint32_t>> successors_;
+  mutable std::vector<std::vector<std::uint32_t>> successors_;
   std::vector<LoggedStep> steps_;
   SagaStatus status_ = SagaStatus::kRunning;
   bool begun_ = false;

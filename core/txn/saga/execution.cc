@@ -44,12 +44,11 @@ sim::Duration backoff_delay(const RetryPolicy& policy, std::uint32_t retry, sim:
 
 SagaExecution::SagaExecution(const SagaDefinition& definition)
     : definition_(&definition),
-      successors_(successors(definition)),
       steps_(definition.steps.size()) {}
 
-void SagaExecution::start(sim::Time now, std::vector<Command>& out) { invoke_ready_steps(now, out); }
+void SagaExecution::start(sim::Time now, Commands& out) { invoke_ready_steps(now, out); }
 
-void SagaExecution::invoke_ready_steps(sim::Time now, std::vector<Command>& out) {
+void SagaExecution::invoke_ready_steps(sim::Time now, Commands& out) {
   bool all_succeeded = true;
   for (std::uint32_t s = 0; s < steps_.size(); ++s) {
     StepState& state = steps_[s];
@@ -69,7 +68,7 @@ void SagaExecution::invoke_ready_steps(sim::Time now, std::vector<Command>& out)
 }
 
 void SagaExecution::on_outcome(const Command& command, Outcome outcome, sim::Time now,
-                               sim::Rng& rng, std::vector<Command>& out) {
+                               sim::Rng& rng, Commands& out) {
   if (finished() || command.step >= steps_.size()) return;
   const StepState& state = steps_[command.step];
   if (command.type == Command::Type::kInvoke) {
@@ -85,7 +84,7 @@ void SagaExecution::on_outcome(const Command& command, Outcome outcome, sim::Tim
 }
 
 void SagaExecution::on_action_outcome(std::uint32_t s, Outcome outcome, sim::Time now,
-                                      sim::Rng& rng, std::vector<Command>& out) {
+                                      sim::Rng& rng, Commands& out) {
   StepState& state = steps_[s];
   const StepKind kind = definition_->steps[s].kind;
   if (outcome == Outcome::kSuccess) {
@@ -123,7 +122,7 @@ void SagaExecution::on_action_outcome(std::uint32_t s, Outcome outcome, sim::Tim
 }
 
 void SagaExecution::retry_action(std::uint32_t s, sim::Time now, sim::Rng& rng,
-                                 std::vector<Command>& out) {
+                                 Commands& out) {
   StepState& state = steps_[s];
   if (past_deadline(state, now)) {
     become_stuck("step '" + definition_->steps[s].name + "' (" +
@@ -136,9 +135,14 @@ void SagaExecution::retry_action(std::uint32_t s, sim::Time now, sim::Rng& rng,
   out.push_back({Command::Type::kInvoke, s, state.action_attempts, delay});
 }
 
-void SagaExecution::begin_backward_recovery(sim::Time now, std::vector<Command>& out) {
+void SagaExecution::begin_backward_recovery(sim::Time now, Commands& out) {
   status_ = SagaStatus::kCompensating;
   compensate_eligible(now, out);
+}
+
+const std::vector<std::uint32_t>& SagaExecution::successors_of(std::uint32_t s) const {
+  if (successors_.empty()) successors_ = successors(*definition_);
+  return successors_[s];
 }
 
 bool SagaExecution::compensation_eligible(std::uint32_t s) const {
@@ -146,13 +150,14 @@ bool SagaExecution::compensation_eligible(std::uint32_t s) const {
   if (status != StepStatus::kSucceeded && status != StepStatus::kMaybeDone) return false;
   if (definition_->compensation_order == CompensationOrder::kParallel) return true;
   // Reverse order: every successor must have settled with nothing left to undo.
-  return std::all_of(successors_[s].begin(), successors_[s].end(), [&](std::uint32_t next) {
+  const auto& after_s = successors_of(s);
+  return std::all_of(after_s.begin(), after_s.end(), [&](std::uint32_t next) {
     const StepStatus n = steps_[next].status;
     return n == StepStatus::kPending || n == StepStatus::kFailed || n == StepStatus::kCompensated;
   });
 }
 
-void SagaExecution::compensate_eligible(sim::Time now, std::vector<Command>& out) {
+void SagaExecution::compensate_eligible(sim::Time now, Commands& out) {
   bool work_left = false;
   for (std::uint32_t s = 0; s < steps_.size(); ++s) {
     StepState& state = steps_[s];
@@ -172,7 +177,7 @@ void SagaExecution::compensate_eligible(sim::Time now, std::vector<Command>& out
 }
 
 void SagaExecution::on_compensation_outcome(std::uint32_t s, Outcome outcome, sim::Time now,
-                                            sim::Rng& rng, std::vector<Command>& out) {
+                                            sim::Rng& rng, Commands& out) {
   if (outcome == Outcome::kSuccess) {
     steps_[s].status = StepStatus::kCompensated;
     compensate_eligible(now, out);
@@ -182,7 +187,7 @@ void SagaExecution::on_compensation_outcome(std::uint32_t s, Outcome outcome, si
 }
 
 void SagaExecution::retry_compensation(std::uint32_t s, sim::Time now, sim::Rng& rng,
-                                       std::vector<Command>& out) {
+                                       Commands& out) {
   StepState& state = steps_[s];
   if (past_deadline(state, now)) {
     become_stuck("compensation of step '" + definition_->steps[s].name + "' did not succeed in " +
@@ -204,7 +209,7 @@ void SagaExecution::become_stuck(std::string reason) {
   stuck_reason_ = std::move(reason);
 }
 
-void SagaExecution::resume(sim::Time, std::vector<Command>& out) {
+void SagaExecution::resume(sim::Time, Commands& out) {
   if (finished()) return;
   for (std::uint32_t s = 0; s < steps_.size(); ++s) {
     StepState& state = steps_[s];

@@ -34,6 +34,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "core/sim/random.h"
 #include "core/sim/time.h"
 #include "core/txn/saga/definition.h"
@@ -66,22 +68,26 @@ struct Command {
   sim::Duration delay;    // wait this long before sending (backoff); 0 for the first attempt
 };
 
+/// The commands one decision emits, usually one or two: kept inline, so that a step's outcome
+/// allocates nothing for them (a parallel fan-out wider than four spills to the heap).
+using Commands = boost::container::small_vector<Command, 4>;
+
 class SagaExecution {
  public:
   /// REQUIRES: a validated definition that outlives this object.
   explicit SagaExecution(const SagaDefinition& definition);
 
   /// Emits the first commands (the steps with no predecessors). REQUIRES: called once, first.
-  void start(sim::Time now, std::vector<Command>& out);
+  void start(sim::Time now, Commands& out);
 
   /// Feeds the outcome of `command` (as emitted earlier) and appends the commands that follow.
   /// `rng` draws backoff jitter.
   void on_outcome(const Command& command, Outcome outcome, sim::Time now, sim::Rng& rng,
-                  std::vector<Command>& out);
+                  Commands& out);
 
   /// After decode(): re-emits the work that was in flight when the checkpoint was taken, as new
   /// attempts (the participants' barrier absorbs duplicates).
-  void resume(sim::Time now, std::vector<Command>& out);
+  void resume(sim::Time now, Commands& out);
 
   SagaStatus status() const { return status_; }
   bool finished() const {
@@ -115,21 +121,25 @@ class SagaExecution {
   };
 
   void on_action_outcome(std::uint32_t step, Outcome outcome, sim::Time now, sim::Rng& rng,
-                         std::vector<Command>& out);
+                         Commands& out);
   void on_compensation_outcome(std::uint32_t step, Outcome outcome, sim::Time now, sim::Rng& rng,
-                               std::vector<Command>& out);
-  void invoke_ready_steps(sim::Time now, std::vector<Command>& out);
-  void begin_backward_recovery(sim::Time now, std::vector<Command>& out);
-  void compensate_eligible(sim::Time now, std::vector<Command>& out);
+                               Commands& out);
+  void invoke_ready_steps(sim::Time now, Commands& out);
+  void begin_backward_recovery(sim::Time now, Commands& out);
+  void compensate_eligible(sim::Time now, Commands& out);
   bool compensation_eligible(std::uint32_t step) const;
-  void retry_action(std::uint32_t step, sim::Time now, sim::Rng& rng, std::vector<Command>& out);
+  void retry_action(std::uint32_t step, sim::Time now, sim::Rng& rng, Commands& out);
   void retry_compensation(std::uint32_t step, sim::Time now, sim::Rng& rng,
-                          std::vector<Command>& out);
+                          Commands& out);
   bool past_deadline(const StepState& state, sim::Time now) const;
   void become_stuck(std::string reason);
 
+  /// successors(*definition_)[s], computed on the first compensation decision: most sagas
+  /// never compensate, and this saves each of them an allocation per step.
+  const std::vector<std::uint32_t>& successors_of(std::uint32_t s) const;
+
   const SagaDefinition* definition_;
-  std::vector<std::vector<std::uint32_t>> successors_;
+  mutable std::vector<std::vector<std::uint32_t>> successors_;
   std::vector<StepState> steps_;
   SagaStatus status_ = SagaStatus::kRunning;
   std::string stuck_reason_;

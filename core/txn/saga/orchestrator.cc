@@ -91,7 +91,7 @@ sim::Task<void> SagaOrchestrator::start(std::uint64_t saga_id) {
   auto it = instances_.find(saga_id);
   if (it == instances_.end()) co_return;
   const SagaDefinition& definition = *routes_[it->second.route].definition;
-  std::vector<Command> commands;
+  Commands commands;
   it->second.execution.start(node_.simulator().now(), commands);
   // The client is told "accepted" once the saga's first log record is durable (at once when
   // checkpoints are off): a crash before that loses a request nobody was promised anything for.
@@ -100,7 +100,7 @@ sim::Task<void> SagaOrchestrator::start(std::uint64_t saga_id) {
 }
 
 sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
-                                                    std::vector<Command> commands) {
+                                                    Commands commands) {
   auto it = instances_.find(saga_id);
   if (it == instances_.end()) co_return;
   if (it->second.execution.finished()) {
@@ -120,7 +120,7 @@ sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
   issue(saga_id, commands);
 }
 
-void SagaOrchestrator::issue(std::uint64_t saga_id, const std::vector<Command>& commands) {
+void SagaOrchestrator::issue(std::uint64_t saga_id, const Commands& commands) {
   auto it = instances_.find(saga_id);
   if (it == instances_.end()) return;
   auto& steps = stats_.steps[it->second.route];
@@ -167,7 +167,7 @@ sim::Task<void> SagaOrchestrator::run_command(std::uint64_t saga_id, Command com
   it = instances_.find(saga_id);  // the map may have changed while we waited
   if (it == instances_.end()) co_return;
   --it->second.outstanding;
-  std::vector<Command> next;
+  Commands next;
   it->second.execution.on_outcome(command, outcome, node_.simulator().now(), backoff_rng_, next);
   co_await persist_and_issue(saga_id, std::move(next));
 }
@@ -215,7 +215,7 @@ sim::Task<void> SagaOrchestrator::recover() {
   }
   stats_.recovered += resumed.size();
   for (const std::uint64_t saga_id : resumed) {
-    std::vector<Command> commands;
+    Commands commands;
     instances_.at(saga_id).execution.resume(node_.simulator().now(), commands);
     node_.spawn(persist_and_issue(saga_id, std::move(commands)));
   }
@@ -231,7 +231,7 @@ sim::Task<void> SagaOrchestrator::periodic_recovery() {
       if (instance.outstanding == 0 && !instance.execution.finished()) idle.push_back(saga_id);
     }
     for (const std::uint64_t saga_id : idle) {
-      std::vector<Command> commands;
+      Commands commands;
       instances_.at(saga_id).execution.resume(node_.simulator().now(), commands);
       node_.spawn(persist_and_issue(saga_id, std::move(commands)));
     }

@@ -97,8 +97,8 @@ class SagaOrchestrator {
 
   sim::Task<void> start(std::uint64_t saga_id);
   sim::Task<void> run_command(std::uint64_t saga_id, Command command);
-  sim::Task<void> persist_and_issue(std::uint64_t saga_id, std::vector<Command> commands);
-  void issue(std::uint64_t saga_id, const std::vector<Command>& commands);
+  sim::Task<void> persist_and_issue(std::uint64_t saga_id, Commands commands);
+  void issue(std::uint64_t saga_id, const Commands& commands);
   void finish(std::uint64_t saga_id, Instance& instance);
   sim::Task<void> recover();
   sim::Task<void> periodic_recovery();

@@ -52,11 +52,11 @@ Run drive(const SagaDefinition& d, sim::Rng& rng, double crash_probability) {
   }
   sim::Time now = sim::Time::zero();
   auto execution = std::make_unique<SagaExecution>(d);
-  std::vector<Command> outstanding;
+  Commands outstanding;
   execution->start(now, outstanding);
   bool compensating_seen = false;
 
-  auto audit = [&](const std::vector<Command>& issued) {
+  auto audit = [&](const Commands& issued) {
     for (const Command& c : issued) {
       const auto& def = d.steps[c.step];
       if (c.type == Command::Type::kCompensate && def.kind != StepKind::kCompensatable) {
@@ -108,7 +108,7 @@ Run drive(const SagaDefinition& d, sim::Rng& rng, double crash_probability) {
       const Outcome result = run.participants[c.step].handle(c, rng);
       if (sim::bernoulli(rng, 0.8)) outcome = result;
     }
-    std::vector<Command> issued;
+    Commands issued;
     execution->on_outcome(c, outcome, now, rng, issued);
     audit(issued);
     if (execution->status() == SagaStatus::kCompensating) compensating_seen = true;

@@ -12,8 +12,8 @@ using Type = Command::Type;
 
 class SagaExecutionTest : public ::testing::Test {
  protected:
-  std::vector<Command> reply(SagaExecution& e, const Command& c, Outcome o) {
-    std::vector<Command> out;
+  Commands reply(SagaExecution& e, const Command& c, Outcome o) {
+    Commands out;
     now_ += sim::milliseconds(1);
     e.on_outcome(c, o, now_, rng_, out);
     return out;
@@ -25,7 +25,7 @@ class SagaExecutionTest : public ::testing::Test {
 TEST_F(SagaExecutionTest, AllStepsSucceedInOrderAndCommit) {
   const auto d = upload_saga();
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   for (std::uint32_t s = 0; s < 4; ++s) {
     ASSERT_EQ(out.size(), 1u);
@@ -41,7 +41,7 @@ TEST_F(SagaExecutionTest, AllStepsSucceedInOrderAndCommit) {
 TEST_F(SagaExecutionTest, BusinessFailureCompensatesCompletedStepsInReverse) {
   const auto d = upload_saga();
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   out = reply(e, out[0], Outcome::kSuccess);  // ingest
   out = reply(e, out[0], Outcome::kSuccess);  // describe
@@ -61,7 +61,7 @@ TEST_F(SagaExecutionTest, BusinessFailureCompensatesCompletedStepsInReverse) {
 TEST_F(SagaExecutionTest, UnknownOutcomeRetriesThenCompensatesAsPossiblyDone) {
   const auto d = upload_saga();  // attempts_max 3
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   for (std::uint32_t attempt = 1; attempt <= 2; ++attempt) {
     out = reply(e, out[0], Outcome::kUnknown);
@@ -83,7 +83,7 @@ TEST_F(SagaExecutionTest, UnknownOutcomeRetriesThenCompensatesAsPossiblyDone) {
 TEST_F(SagaExecutionTest, PivotWithUnknownOutcomeIsRetriedUntilTheDeadlineThenStuck) {
   const auto d = upload_saga();  // deadline 5 s
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   out = reply(e, out[0], Outcome::kSuccess);
   out = reply(e, out[0], Outcome::kSuccess);
@@ -103,7 +103,7 @@ TEST_F(SagaExecutionTest, PivotWithUnknownOutcomeIsRetriedUntilTheDeadlineThenSt
 TEST_F(SagaExecutionTest, LateReplyForAnOldAttemptIsIgnored) {
   const auto d = upload_saga();
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   const Command first = out[0];
   out = reply(e, first, Outcome::kUnknown);  // attempt 2 goes out
@@ -120,7 +120,7 @@ TEST_F(SagaExecutionTest, ParallelBranchInFlightFinishesBeforeItIsCompensated) {
              step("right", StepKind::kCompensatable, {0}),
              step("pivot", StepKind::kPivot, {1, 2})};
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   out = reply(e, out[0], Outcome::kSuccess);
   ASSERT_EQ(out.size(), 2u);  // both branches start together
@@ -140,7 +140,7 @@ TEST_F(SagaExecutionTest, ParallelCompensationOrderUndoesAllAtOnce) {
   auto d = upload_saga();
   d.compensation_order = CompensationOrder::kParallel;
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   out = reply(e, out[0], Outcome::kSuccess);
   out = reply(e, out[0], Outcome::kSuccess);
@@ -151,7 +151,7 @@ TEST_F(SagaExecutionTest, ParallelCompensationOrderUndoesAllAtOnce) {
 TEST_F(SagaExecutionTest, CheckpointRoundTripAndResumeRedrivesInFlightWork) {
   const auto d = upload_saga();
   SagaExecution e(d);
-  std::vector<Command> out;
+  Commands out;
   e.start(now_, out);
   out = reply(e, out[0], Outcome::kSuccess);  // describe now in flight, attempt 1
   const std::string record = e.encode();
@@ -159,7 +159,7 @@ TEST_F(SagaExecutionTest, CheckpointRoundTripAndResumeRedrivesInFlightWork) {
   EXPECT_EQ(restored.encode(), record);
   EXPECT_EQ(restored.step_status(0), StepStatus::kSucceeded);
   EXPECT_EQ(restored.step_status(1), StepStatus::kRunning);
-  std::vector<Command> resumed;
+  Commands resumed;
   restored.resume(now_, resumed);
   ASSERT_EQ(resumed.size(), 1u);
   EXPECT_EQ(resumed[0].step, 1u);
