@@ -17,7 +17,6 @@ constexpr std::string_view kRetryPrefix = "rt/";
 
 std::string state_key(std::uint64_t saga_id) { return "cs/" + hex16(saga_id); }
 
-
 // Outbox row of a choreography event. A node emits each (saga, step, kind) at most once (the
 // barrier and retry records see to it), so the event names its own row: no sequence-number
 // write per row, and an emission repeated after a crash overwrites instead of duplicating.

@@ -1,6 +1,5 @@
 #include "core/txn/saga/participant.h"
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
