@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/txn/saga/saga_log_key.h"
+
 namespace txsim::saga {
 namespace {
 
@@ -20,9 +22,6 @@ std::uint64_t get_u64(std::string_view in, std::size_t offset, int bytes) {
   return value;
 }
 constexpr std::size_t kHeaderBytes = 4 + 8 + 8 + 8;
-constexpr std::string_view kLogPrefix = "sl/";
-// Hex digits of a log key: with the prefix, 15 characters, which std::string keeps inline.
-constexpr std::size_t kLogDigits = 12;
 
 }  // namespace
 
@@ -44,20 +43,6 @@ SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> route
   node_.set_on_crash([this](net::Node&) { instances_.clear(); });
   node_.set_recovery([this](net::Node&) { return recover(); });
   start_incarnation();
-}
-
-std::string SagaOrchestrator::log_key(std::uint64_t saga_id) {
-  // Zero-padded to kLogDigits so that keys sort in saga id order (recovery re-drives sagas in key
-  // order); an id of 2^48 or more takes the digits it needs. Formatted by hand: snprintf showed
-  // in profiles.
-  std::size_t digits = kLogDigits;
-  while (digits < 16 && (saga_id >> (4 * digits)) != 0) ++digits;
-  std::string key(kLogPrefix.size() + digits, '0');
-  std::copy(kLogPrefix.begin(), kLogPrefix.end(), key.begin());
-  for (std::size_t i = key.size(); saga_id != 0; saga_id >>= 4) {
-    key[--i] = "0123456789abcdef"[saga_id & 0xf];
-  }
-  return key;
 }
 
 std::string SagaOrchestrator::record(const Instance& instance) const {
@@ -108,7 +93,7 @@ sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
     co_return;
   }
   if (routes_[it->second.route].definition->checkpoint) {
-    node_.store().put(log_key(saga_id), record(it->second));
+    node_.store().put(saga_log_key(saga_id), record(it->second));
     // The next message goes out only once the stage is durable. Meanwhile the saga counts as
     // busy, so that periodic recovery does not re-drive it.
     ++it->second.outstanding;
@@ -191,7 +176,7 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
       break;
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome, now);
-  if (routes_[instance.route].definition->checkpoint) node_.store().erase(log_key(saga_id));
+  if (routes_[instance.route].definition->checkpoint) node_.store().erase(saga_log_key(saga_id));
   const std::uint32_t route = instance.route;
   instances_.erase(saga_id);
   if (on_finished_) on_finished_(saga_id, route, outcome, now);
@@ -200,13 +185,15 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
 sim::Task<void> SagaOrchestrator::recover() {
   const auto& contents = node_.store().contents();
   std::vector<std::uint64_t> resumed;
-  for (auto it = contents.lower_bound(kLogPrefix);
-       it != contents.end() && it->first.starts_with(kLogPrefix); ++it) {
+  for (auto it = contents.lower_bound(kSagaLogPrefix);
+       it != contents.end() && it->first.starts_with(kSagaLogPrefix); ++it) {
     const std::string_view value = it->second.value;
     if (value.size() < kHeaderBytes) throw std::logic_error("saga log record too short: " + it->first);
     const auto route = static_cast<std::uint32_t>(get_u64(value, 0, 4));
     const SagaDefinition& definition = *routes_.at(route).definition;
-    const std::uint64_t saga_id = std::stoull(it->first.substr(kLogPrefix.size()), nullptr, 16);
+    const auto parsed = parse_saga_log_key(it->first);
+    if (!parsed) throw std::logic_error("not a saga log key: " + it->first);
+    const std::uint64_t saga_id = *parsed;
     Instance instance{route, SagaArgs{get_u64(value, 4, 8), get_u64(value, 12, 8)},
                       SagaExecution::decode(definition, value.substr(kHeaderBytes)),
                       sim::Time::from_ns(static_cast<std::int64_t>(get_u64(value, 20, 8))), 0};

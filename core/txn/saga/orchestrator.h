@@ -11,9 +11,8 @@
 // Outcomes: a reply is success or failure (the participant's business answer); a timeout or a
 // crashed orchestrator call is an unknown outcome — never treated as success or failure.
 //
-// Keys in the node's store: "sl/<id in hex, zero-padded to 12 digits>" (the saga log; short
-// enough to be kept inline by std::string, and in id order below 2^48). Finished sagas' records
-// are erased.
+// Keys in the node's store: saga_log_key(saga id) (saga_log_key.h). Finished sagas' records are
+// erased.
 // Times are virtual time, integer nanoseconds.
 #pragma once
 
@@ -105,7 +104,6 @@ class SagaOrchestrator {
   void start_incarnation();
 
   std::string record(const Instance& instance) const;
-  static std::string log_key(std::uint64_t saga_id);
 
   net::Node& node_;
   std::vector<SagaRoute> routes_;
