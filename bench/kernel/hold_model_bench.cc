@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "core/sim/distributions.h"
 #include "core/sim/event_queue.h"
@@ -95,6 +96,50 @@ BENCHMARK(BM_HoldEventQueue)
     ->Arg(100'000)
     ->Arg(1'000'000)
     ->Unit(benchmark::kMillisecond);
+
+// The hold model with call timeouts: each of `pending` lanes is a request in flight that also
+// holds a timeout 100 mean delays out; when the request's event fires, the timeout is cancelled
+// (the reply came) and the next request is scheduled with a fresh timeout — the pattern of every
+// answered call in the saga workloads. Half the entries scheduled are cancelled timeouts, which
+// the queue must discard without firing (EventQueue drops them on their bucket's first move). A
+// warm-up of 2 timeouts' worth of events reaches the steady state before timing starts.
+void BM_HoldWithCancelledTimeouts(benchmark::State& state) {
+  const auto pending = static_cast<std::uint64_t>(state.range(0));
+  const Duration timeout = Duration::from_ns(static_cast<std::int64_t>(100 * kMeanDelayNs));
+  EventQueue queue;
+  Rng rng = Rng::derive(1, "bench/hold");
+  auto noop = [](void*, std::uint64_t) {};
+  std::vector<TimerId> timeouts(pending);
+  for (std::uint64_t i = 0; i < pending; ++i) {
+    const Time at = Time::from_ns(draw_delay_ns(rng));
+    queue.schedule(at, 0, noop, nullptr, i);
+    timeouts[i] = queue.schedule(Time::zero() + timeout, 1, noop, nullptr, i);
+  }
+  FiredEvent event{};
+  std::uint64_t timeouts_fired = 0;
+  const auto step = [&] {
+    queue.pop(event);
+    if (event.kind == 1) {  // a timeout fired: a delay longer than 100 means (rare)
+      ++timeouts_fired;
+      return;
+    }
+    const std::uint64_t lane = event.argument;
+    queue.cancel(timeouts[lane]);
+    const Time next = event.at + Duration::from_ns(draw_delay_ns(rng));
+    queue.schedule(next, 0, noop, nullptr, lane);
+    timeouts[lane] = queue.schedule(next + timeout, 1, noop, nullptr, lane);
+  };
+  for (std::uint64_t i = 0; i < 200 * pending; ++i) step();
+  for (auto _ : state) {
+    for (std::uint64_t i = 0; i < kEventsPerIteration; ++i) step();
+  }
+  benchmark::DoNotOptimize(timeouts_fired);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kEventsPerIteration));
+  state.counters["pending_lanes"] = static_cast<double>(pending);
+  state.counters["entries_per_lane"] =
+      static_cast<double>(queue.heap_size()) / static_cast<double>(pending);
+}
+BENCHMARK(BM_HoldWithCancelledTimeouts)->Arg(1'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 // The fixed cost every hold-model event pays whatever the queue: one exponential draw (a
 // xoshiro256** step and a log). Subtract it from the above to see the queue's own share.
