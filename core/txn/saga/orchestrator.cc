@@ -1,6 +1,5 @@
 #include "core/txn/saga/orchestrator.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "core/txn/saga/saga_log_key.h"

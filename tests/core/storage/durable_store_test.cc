@@ -126,50 +126,73 @@ std::map<std::string, std::string> values_of(const DurableStore::Map& map) {
   return result;
 }
 
+// A store and its reference driven together: writes, syncs that start now and complete
+// kLatency later (unless a crash cancels them), time passing, crashes.
+struct ModelRun {
+  static constexpr sim::Duration kLatency = sim::microseconds(100);
+
+  explicit ModelRun(std::uint64_t seed)
+      : simulator(seed), store(simulator, StoreConfig{kLatency, false}), group(simulator) {}
+
+  /// Writes to both; returns the store's version of the write.
+  std::uint64_t write(const std::string& key, const std::string& value) {
+    const std::uint64_t version = store.put(key, value);
+    reference.log.emplace_back(++sequence, key, value);
+    return version;
+  }
+  void start_sync() {
+    simulator.spawn(sync_once(store, completed), &group);
+    simulator.run(simulator.now());  // the sync starts now, covering writes so far
+    syncs_in_flight.emplace_back(simulator.now() + kLatency, sequence);
+  }
+  void advance(sim::Duration by) {
+    const sim::Time until = simulator.now() + by;
+    simulator.run(until);
+    for (const auto& [at, covers] : syncs_in_flight) {
+      if (at <= until) reference.synced_up_to = std::max(reference.synced_up_to, covers);
+    }
+    std::erase_if(syncs_in_flight, [&](const auto& sync) { return sync.first <= until; });
+  }
+  void crash() {
+    group.cancel_all();
+    store.crash();
+    reference.crash();
+    syncs_in_flight.clear();
+  }
+
+  Simulator simulator;
+  DurableStore store;
+  sim::ProcessGroup group;
+  ReferenceStore reference;
+  std::vector<std::pair<sim::Time, std::uint64_t>> syncs_in_flight;  // (completes at, covers)
+  std::uint64_t sequence = 0;
+  int completed = 0;
+};
+
 // Invariant: over any interleaving of writes, syncs, time and crashes, the store's visible
 // contents equal every write since the last crash over what survived, and after a crash exactly
 // the writes covered by a completed sync survive.
 RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
               (const std::vector<std::tuple<int, int, int>>& ops)) {
-  constexpr auto kLatency = sim::microseconds(100);
-  Simulator simulator(7);
-  DurableStore store(simulator, StoreConfig{kLatency, false});
-  sim::ProcessGroup group(simulator);
-  ReferenceStore reference;
-  std::vector<std::pair<sim::Time, std::uint64_t>> syncs_in_flight;  // (completes at, covers)
-  std::uint64_t sequence = 0;
-  int completed = 0;
-
+  ModelRun run(7);
   for (const auto& [raw_kind, raw_key, raw_arg] : ops) {
     int kind = (raw_kind % 4 + 4) % 4;
     std::string key = "k" + std::to_string((raw_key % 5 + 5) % 5);
     if (kind == 0) {
-      std::string value = std::to_string(raw_arg);
-      RC_ASSERT(store.put(key, value) == ++sequence);
-      reference.log.emplace_back(sequence, key, value);
+      RC_ASSERT(run.write(key, std::to_string(raw_arg)) == run.sequence);
     } else if (kind == 1) {
-      simulator.spawn(sync_once(store, completed), &group);
-      simulator.run(simulator.now());  // the sync starts now, covering writes so far
-      syncs_in_flight.emplace_back(simulator.now() + kLatency, sequence);
+      run.start_sync();
     } else if (kind == 2) {
-      sim::Time until = simulator.now() + sim::microseconds((raw_arg % 150 + 150) % 150);
-      simulator.run(until);
-      for (const auto& [at, covers] : syncs_in_flight) {
-        if (at <= until) reference.synced_up_to = std::max(reference.synced_up_to, covers);
-      }
-      std::erase_if(syncs_in_flight, [&](const auto& s) { return s.first <= until; });
+      run.advance(sim::microseconds((raw_arg % 150 + 150) % 150));
     } else {
-      group.cancel_all();
-      store.crash();
-      reference.crash();
-      syncs_in_flight.clear();
+      run.crash();
     }
-    RC_ASSERT(values_of(store.contents()) == reference.fold(sequence));
-    const auto durable = reference.fold(reference.synced_up_to);
-    RC_ASSERT(values_of(store.durable_contents()) == durable);
+    RC_ASSERT(values_of(run.store.contents()) == run.reference.fold(run.sequence));
+    const auto durable = run.reference.fold(run.reference.synced_up_to);
+    RC_ASSERT(values_of(run.store.durable_contents()) == durable);
     // The durable prefix scan is the durable state restricted to the prefix ("k1" holds only k1).
     std::map<std::string, std::string> scanned;
-    for (const auto& [k, v] : store.durable_prefix("k1")) scanned[k] = v.value;
+    for (const auto& [k, v] : run.store.durable_prefix("k1")) scanned[k] = v.value;
     RC_ASSERT(scanned == (durable.count("k1") ? std::map<std::string, std::string>{{"k1", durable.at("k1")}}
                                               : std::map<std::string, std::string>{}));
   }
@@ -179,42 +202,24 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
 // 100 us) keep the undo log from ever emptying, so its synced prefix is reclaimed while unsynced
 // writes remain. A crash must still keep exactly the writes covered by completed syncs.
 TEST(DurableStore, LaggingSyncsKeepTheUndoLogExactThroughReclaiming) {
-  constexpr auto kLatency = sim::microseconds(100);
-  Simulator simulator(3);
-  DurableStore store(simulator, StoreConfig{kLatency, false});
-  sim::ProcessGroup group(simulator);
-  ReferenceStore reference;
-  std::vector<std::pair<sim::Time, std::uint64_t>> syncs_in_flight;  // (completes at, covers)
-  std::uint64_t sequence = 0;
-  int completed = 0;
+  ModelRun run(3);
   std::size_t peak_pending = 0;
   for (int i = 0; i < 600; ++i) {
-    const std::string key = "k" + std::to_string(i % 7);
-    store.put(key, std::to_string(i));
-    reference.log.emplace_back(++sequence, key, std::to_string(i));
-    if (i % 4 == 3) {
-      simulator.spawn(sync_once(store, completed), &group);
-      simulator.run(simulator.now());
-      syncs_in_flight.emplace_back(simulator.now() + kLatency, sequence);
-    }
-    const sim::Time until = simulator.now() + sim::microseconds(30);
-    simulator.run(until);
-    for (const auto& [at, covers] : syncs_in_flight) {
-      if (at <= until) reference.synced_up_to = std::max(reference.synced_up_to, covers);
-    }
-    std::erase_if(syncs_in_flight, [&](const auto& sync) { return sync.first <= until; });
-    peak_pending = std::max(peak_pending, store.pending_writes());
-    ASSERT_EQ(store.pending_writes(), sequence - reference.synced_up_to) << "after write " << i;
+    run.write("k" + std::to_string(i % 7), std::to_string(i));
+    if (i % 4 == 3) run.start_sync();
+    run.advance(sim::microseconds(30));
+    peak_pending = std::max(peak_pending, run.store.pending_writes());
+    ASSERT_EQ(run.store.pending_writes(), run.sequence - run.reference.synced_up_to)
+        << "after write " << i;
   }
-  ASSERT_GT(completed, 100) << "syncs completed all along";
-  ASSERT_GT(reference.synced_up_to, 0u);
+  ASSERT_GT(run.completed, 100) << "syncs completed all along";
+  ASSERT_GT(run.reference.synced_up_to, 0u);
   ASSERT_LT(peak_pending, 40u) << "the undo log holds the unsynced writes only";
-  EXPECT_EQ(values_of(store.durable_contents()), reference.fold(reference.synced_up_to));
-  group.cancel_all();
-  store.crash();
-  reference.crash();
-  EXPECT_EQ(values_of(store.contents()), reference.base);
-  EXPECT_EQ(store.stats().lost_writes, sequence - reference.synced_up_to);
+  EXPECT_EQ(values_of(run.store.durable_contents()), run.reference.fold(run.reference.synced_up_to));
+  const std::uint64_t unsynced = run.sequence - run.reference.synced_up_to;
+  run.crash();
+  EXPECT_EQ(values_of(run.store.contents()), run.reference.base);
+  EXPECT_EQ(run.store.stats().lost_writes, unsynced);
 }
 
 // The store's inline key order (eight bytes at a time) is exactly std::string's byte-wise order,
