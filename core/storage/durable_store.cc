@@ -29,10 +29,28 @@ std::optional<Versioned> DurableStore::get(std::string_view key) {
   return *row;
 }
 
+DurableStore::Map::iterator DurableStore::lower_bound_from_hint(std::string_view key) {
+  const auto hint = search_hint_;
+  if (hint != current_.end()) {
+    if (hint->first == key) return hint;
+    if (KeyLess::less(key, hint->first) &&
+        (hint == current_.begin() || KeyLess::less(std::prev(hint)->first, key))) {
+      return hint;
+    }
+  }
+  return current_.lower_bound(key);
+}
+
+void DurableStore::erase_row(Map::iterator it) {
+  if (search_hint_ == it) search_hint_ = current_.end();
+  current_.erase(it);
+}
+
 const Versioned* DurableStore::find(std::string_view key) {
   ++stats_.reads;
-  const auto it = current_.find(key);
-  return it == current_.end() ? nullptr : &it->second;
+  const auto it = current_.lower_bound(key);
+  search_hint_ = it;
+  return it == current_.end() || it->first != key ? nullptr : &it->second;
 }
 
 std::uint64_t DurableStore::put(std::string_view key, std::string_view value) {
@@ -42,8 +60,8 @@ std::uint64_t DurableStore::put(std::string_view key, std::string_view value) {
 std::uint64_t DurableStore::put(std::string_view key, std::string&& value) {
   ++stats_.writes;
   ++last_sequence_;
-  // One tree walk: the lower bound is both the lookup and the insertion hint.
-  auto it = current_.lower_bound(key);
+  // At most one tree walk: the lower bound is both the lookup and the insertion hint.
+  auto it = lower_bound_from_hint(key);
   if (it == current_.end() || it->first != key) {
     it = current_.emplace_hint(it, std::string(key), Versioned{});
     pending_.push_back(PendingWrite{it->first, last_sequence_, std::nullopt});
@@ -63,7 +81,7 @@ std::uint64_t DurableStore::erase(std::string_view key) {
     pending_.push_back(PendingWrite{std::string(key), last_sequence_, std::nullopt});
   } else {
     pending_.push_back(PendingWrite{it->first, last_sequence_, std::move(it->second)});
-    current_.erase(it);
+    erase_row(it);
   }
   return last_sequence_;
 }
@@ -74,7 +92,7 @@ bool DurableStore::prune(std::string_view key) {
   for (const PendingWrite& write : pending()) {
     if (write.key == key) return false;
   }
-  current_.erase(it);
+  erase_row(it);
   return true;
 }
 
@@ -126,6 +144,7 @@ void DurableStore::crash() {
   }
   pending_.clear();
   pending_head_ = 0;
+  search_hint_ = current_.end();  // the roll-back may have erased its row
   if (torn) {
     current_.insert_or_assign(std::move(torn->first), std::move(torn->second));
     ++stats_.torn_writes;

@@ -199,6 +199,11 @@ class DurableStore {
     std::uint64_t version = 0;
     std::optional<Versioned> before;  // the key's value before this write; nullopt: absent
   };
+  /// Where `key` is or would be inserted: from `search_hint_` when the key is at it or just
+  /// before it (two comparisons), else by a walk of the tree.
+  Map::iterator lower_bound_from_hint(std::string_view key);
+  /// Erases the row at `it`, dropping the search hint if it pointed there.
+  void erase_row(Map::iterator it);
   void persist_up_to(std::uint64_t sequence);
   /// The unsynced writes, oldest first.
   std::span<const PendingWrite> pending() const {
@@ -210,6 +215,10 @@ class DurableStore {
   StoreConfig config_;
   std::uint32_t sync_event_kind_;
   Map current_;
+  // The lower bound the latest find() reached (end() when none). Why: a participant reads its
+  // barrier record, writes its business rows, then writes the barrier record, which can skip
+  // the tree walk. Inserts keep it valid (std::map iterators survive them); erasures drop it.
+  Map::iterator search_hint_ = current_.end();
   // The undo log, in write order: records before pending_head_ are synced and wait to be
   // reclaimed. A vector consumed from the front rather than a deque: a sync usually empties the
   // log, and then its storage is reused, so a write allocates nothing for its undo record.
