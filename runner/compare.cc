@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "plugins/registry.h"
 #include "runner/confidence.h"
 #include "runner/run_scenario.h"
 
@@ -197,13 +198,26 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
               !loaded.scenario.protocol().saga_orchestration().orchestrator_node().empty()
           ? loaded.scenario.protocol().saga_orchestration().orchestrator_node()
           : "orchestrator";
+  // Both saga protocols keep settled sagas for the same horizon, so that they are compared on
+  // the same memory policy (2PC has none).
+  const auto& source = loaded.scenario.protocol();
+  const double retention_s = source.has_saga_choreography()
+                                 ? source.saga_choreography().retention_horizon_s()
+                                 : source.saga_orchestration().retention_horizon_s();
   if (name == "saga") {
-    if (!protocol->has_saga_orchestration()) protocol->mutable_saga_orchestration();
+    if (!protocol->has_saga_orchestration()) {
+      auto* orchestration = protocol->mutable_saga_orchestration();
+      if (retention_s > 0) orchestration->set_retention_horizon_s(retention_s);
+    }
     return out;
   }
   if (name == "choreography") {
-    // The broker takes the orchestrator's node, which runs no service.
-    if (!protocol->has_saga_choreography()) protocol->mutable_saga_choreography()->set_broker_node(orchestrator);
+    if (!protocol->has_saga_choreography()) {
+      // The broker takes the orchestrator's node, which runs no service.
+      auto* choreography = protocol->mutable_saga_choreography();
+      choreography->set_broker_node(orchestrator);
+      if (retention_s > 0) choreography->set_retention_horizon_s(retention_s);
+    }
     return out;
   }
   if (name == "2pc" || name == "2pc-pa") {
@@ -225,7 +239,17 @@ report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
   std::set<std::string> seen;
   for (const auto& p : options.protocols) {
     if (!seen.insert(p).second) throw std::invalid_argument("protocol '" + p + "' is given twice");
-    with_protocol(loaded, p);  // throws on an unknown name before anything runs
+    // Refuses an unknown name (with_protocol throws), or a scenario that the protocol's
+    // conversion made invalid (e.g. a retention horizon carried over from the other saga
+    // protocol, too short for this one), before anything runs.
+    const scenario::LoadedScenario converted = with_protocol(loaded, p);
+    try {
+      scenario::validate(converted, plugins::registry());
+    } catch (const scenario::ScenarioError& e) {
+      throw std::invalid_argument("protocol '" + p + "' refuses the scenario as converted for it "
+                                  "(settings carried over from the scenario's own protocol "
+                                  "included):\n" + e.what());
+    }
   }
   const std::uint64_t base = options.base_seed ? *options.base_seed
                              : loaded.scenario.has_seed() ? loaded.scenario.seed()

@@ -194,6 +194,9 @@ SagaWorldConfig world_config(const scenario::LoadedScenario& loaded, CqrsScenari
   }
   if (s.protocol().has_saga_choreography()) {
     const auto& c = s.protocol().saga_choreography();
+    if (c.retention_horizon_s() > 0) {
+      config.retention_horizon = sim::duration_from_seconds(c.retention_horizon_s());
+    }
     // Default broker node: "broker" when the topology has one, else its first node.
     const auto& nodes = s.topology().node();
     const bool has_broker = std::any_of(nodes.begin(), nodes.end(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/cqrs/choreography_timing.h"
 
 namespace txsim::runner {
 
@@ -119,14 +120,16 @@ void SagaWorld::build_choreography(sim::Simulator& simulator) {
       throw std::invalid_argument("saga_choreography: the broker node '" + node_order[i] +
                                   "' cannot also run a service");
     }
+    // Timings shared with scenario validation (core/cqrs/choreography_timing.h).
+    namespace timing = cqrs::choreography_timing;
     cqrs::ChoreographyConfig config;
     config.group = static_cast<std::uint32_t>(1000 + i);
+    config.resubscribe_interval = timing::kResubscribeInterval;
     // Pipelined publishing: a serial relay (one round trip per row) caps a node at a few hundred
     // events per second, and choreography needs no order between one node's rows.
     cqrs::RelayConfig relay;
-    // The participant kicks the relay when its rows are durable (push); the poll only catches
-    // what a restart left in the outbox.
-    relay.poll_interval = sim::milliseconds(20);
+    relay.poll_interval = timing::kRelayPollInterval;
+    relay.call_timeout = timing::kRelayCallTimeout;
     relay.max_in_flight = 64;
     relays_.push_back(std::make_unique<cqrs::OutboxRelay>(service_node, broker_node.id(), relay));
     choreographers_.push_back(std::make_unique<cqrs::ChoreographyParticipant>(

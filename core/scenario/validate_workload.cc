@@ -2,6 +2,7 @@
 // the upload kind mix summing to 1, and arrivals that stop.
 #include <cmath>
 
+#include "core/cqrs/choreography_timing.h"
 #include "core/scenario/validation.h"
 
 namespace txsim::scenario {
@@ -185,6 +186,28 @@ void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestrat
   }
 }
 
+// Under choreography a duplicate of a finished saga's event can trail it by the relay's retry
+// and a node's resubscription (core/cqrs/choreography_timing.h); a horizon shorter than that
+// forgets a node's saga state while such an event can still arrive, even without faults.
+void choreography_retention_horizon(Validation& v, const FieldCursor& c,
+                                    const SagaChoreography& o) {
+  const double horizon = o.retention_horizon_s();
+  if (!v.in_range(c, o, "retention_horizon_s", horizon, 0, kMaxSeconds,
+                  "0 (keep every saga) or a horizon in seconds in (0, 1e6]") ||
+      horizon == 0) {
+    return;
+  }
+  const double bound_s = cqrs::choreography_timing::kRedeliveryBound.to_seconds();
+  if (horizon < bound_s) {
+    v.error(c, o, "retention_horizon_s", -1,
+            "is " + format_number(horizon) + "; expected 0 (keep every saga) or at least " +
+                format_number(bound_s) +
+                " s, how late a duplicate event of a finished saga can arrive without faults (a "
+                "relay's call timeout and poll, then a node's resubscribe interval); add the "
+                "longest node downtime of the scenario's faults");
+  }
+}
+
 }  // namespace
 
 void validate_protocol(Validation& v, const FieldCursor& root, const Scenario& s) {
@@ -220,6 +243,9 @@ void validate_protocol(Validation& v, const FieldCursor& root, const Scenario& s
       const FieldCursor c = at.nested(p, "saga_choreography");
       known_node(v, c, p.saga_choreography(), "broker_node", p.saga_choreography().broker_node(),
                  false);
+      if (p.saga_choreography().has_retention_horizon_s()) {
+        choreography_retention_horizon(v, c, p.saga_choreography());
+      }
       break;
     }
     case Protocol::kTwoPhaseCommit: {

@@ -83,6 +83,20 @@ TEST(Compare, ProtocolSubstitutionPutsTheCoordinatorOnTheOrchestratorsNode) {
   EXPECT_EQ(actual.SerializeAsString(), expected.SerializeAsString());
 }
 
+TEST(Compare, BothSagaProtocolsKeepTheScenariosRetentionHorizon) {
+  auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
+  loaded.scenario.mutable_protocol()->mutable_saga_orchestration()->set_retention_horizon_s(12);
+  const auto choreography = with_protocol(loaded, "choreography");
+  ASSERT_TRUE(choreography.scenario.protocol().has_saga_choreography());
+  EXPECT_EQ(choreography.scenario.protocol().saga_choreography().retention_horizon_s(), 12);
+  const auto back = with_protocol(choreography, "saga");
+  EXPECT_EQ(back.scenario.protocol().saga_orchestration().retention_horizon_s(), 12);
+  // Without a horizon neither gets one.
+  const auto plain = load_source_scenario("scenarios/compare/upload.textproto");
+  EXPECT_FALSE(with_protocol(plain, "choreography").scenario.protocol().saga_choreography()
+                   .has_retention_horizon_s());
+}
+
 // A fake runner: the figures are a known function of protocol and seed.
 report::Report fake_run(const scenario::LoadedScenario& l, std::uint64_t seed) {
   report::Report r;
@@ -183,6 +197,30 @@ TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
                              "total (8.0 ms per transaction, 6000 participant-ms of it in doubt)"),
             std::string::npos)
       << r.verdict();
+}
+
+TEST(Compare, AHorizonTooShortForAnotherProtocolIsRefusedBeforeRunning) {
+  // 0.8 s is enough for choreography's late duplicates (0.72 s) but shorter than the saga's
+  // step timeouts (the default 1 s), during which an orchestrated request can be in flight.
+  auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
+  auto* protocol = loaded.scenario.mutable_protocol();
+  protocol->mutable_saga_choreography()->set_retention_horizon_s(0.8);
+  int runs = 0;
+  CompareOptions options;
+  options.protocols = {"choreography", "saga"};
+  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
+    ++runs;
+    return fake_run(l, seed);
+  };
+  try {
+    compare(loaded, options);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("protocol 'saga' refuses"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("retention_horizon_s"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("longest step timeout, 1 s"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(runs, 0);
 }
 
 TEST(Compare, RejectsBadOptionsBeforeRunning) {

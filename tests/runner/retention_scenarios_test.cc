@@ -1,4 +1,5 @@
-// Retention (scenario protocol.saga_orchestration.retention_horizon_s) on the shipped scenarios
+// Retention (scenario protocol.saga_orchestration/saga_choreography.retention_horizon_s) on the
+// shipped scenarios
 // with faults: forgetting settled sagas and folding their history as they settle changes
 // nothing a user reads — same trace hash (retention runs no events), same checks with the same
 // examples, same sagas and transactions sections — and a scenario built to fail still fails.
@@ -32,9 +33,10 @@ report::Report conclusions(report::Report r) {
   return r;
 }
 
-void expect_same_report_with_and_without_retention(const std::string& file) {
+void expect_same_report_with_and_without_retention(const std::string& file,
+                                                    const std::string& retention = kRetention) {
   const report::Report without = run(file);
-  const report::Report with = run(file, {kRetention});
+  const report::Report with = run(file, {retention});
   EXPECT_EQ(without.sagas().pruned(), 0u);
   EXPECT_GT(with.sagas().pruned(), with.sagas().started() / 2)
       << "most sagas settle more than the horizon before the end";
@@ -66,6 +68,14 @@ TEST(RetentionScenarios, LostWorkWithoutCheckpointsIsStillFoundWithRetention) {
 
 TEST(RetentionScenarios, DuplicatesWithoutTheBarrierAreStillFoundWithRetention) {
   expect_same_report_with_and_without_retention("scenarios/upload/saga-no-barrier.textproto");
+}
+
+// The choreography scenario's `meta` node is down for 2 s, so its saga state must outlive that
+// lag: a horizon of 5 s (the refusal's 0.72 s plus the downtime, rounded up generously).
+TEST(RetentionScenarios, ChoreographyWithACrashConcludesTheSameWithRetention) {
+  expect_same_report_with_and_without_retention(
+      "scenarios/upload/choreography.textproto",
+      "protocol.saga_choreography.retention_horizon_s=5");
 }
 
 }  // namespace

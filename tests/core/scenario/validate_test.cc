@@ -212,6 +212,21 @@ TEST(ScenarioValidate, NegativeOrNanRetentionHorizonIsRejected) {
   }
 }
 
+TEST(ScenarioValidate, ChoreographyRetentionHorizonShorterThanALateDuplicateIsRejected) {
+  // Without faults a duplicate event can trail its saga by a relay's call timeout (0.5 s) and
+  // poll (0.02 s) plus a node's resubscribe interval (0.2 s): 0.72 s.
+  const auto with_horizon = [](const std::string& value) {
+    return std::string(kValidSaga) + "protocol { saga_choreography { retention_horizon_s: " + value +
+           " } }\n";
+  };
+  expect_error(with_horizon("0.7"), "protocol.saga_choreography.retention_horizon_s",
+               "retention_horizon_s", "is 0.7; expected 0 (keep every saga) or at least 0.72 s");
+  expect_error(with_horizon("-1"), "protocol.saga_choreography.retention_horizon_s",
+               "retention_horizon_s", "is -1; expected 0 (keep every saga) or a horizon in seconds");
+  EXPECT_TRUE(diagnostics_of(with_horizon("0.72")).empty());
+  EXPECT_TRUE(diagnostics_of(with_horizon("0")).empty()) << "0 keeps every saga";
+}
+
 TEST(ScenarioValidate, RetentionHorizonShorterThanTheLongestStepTimeoutIsRejected) {
   // Step b waits 2.5 s for a reply; the others the default 1 s. A horizon of 2 s could forget
   // b's barrier record while its request is still in flight.
