@@ -29,7 +29,8 @@
 // There the horizon must exceed how long any event of a finished saga can still reach a node:
 // a duplicate publish after a relay's lost ack (the relay's call timeout) or after its node's
 // restart (the longest downtime), and a node's lag behind the log (its downtime plus the
-// resubscribe interval).
+// resubscribe interval). The scenario field saga_choreography.retention_horizon_s refuses a
+// horizon shorter than the fault-free part of that (core/cqrs/choreography_timing.h).
 //
 // Units: horizon is virtual time, integer nanoseconds (sim::Duration).
 #pragma once
