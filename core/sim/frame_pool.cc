@@ -2,25 +2,14 @@
 
 #include <new>
 
+#include "core/sim/address_sanitizer.h"
+
 namespace txsim::sim::detail {
 namespace {
 
-// GCC defines __SANITIZE_ADDRESS__ (and __SANITIZE_HWADDRESS__); clang reports through
-// __has_feature.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(hwaddress_sanitizer)
-#define TXSIM_FRAME_POOL_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_HWADDRESS__)
-#define TXSIM_FRAME_POOL_SANITIZED 1
-#endif
-
-#if defined(TXSIM_FRAME_POOL_SANITIZED)
-constexpr bool kPooling = false;
-#else
-constexpr bool kPooling = true;
-#endif
+// A frame kept in the free list is never poisoned: under AddressSanitizer every frame goes to
+// the heap, so that a use after free is reported.
+constexpr bool kPooling = !kAddressSanitized;
 
 constexpr std::size_t kClassBytes = 64;
 constexpr std::size_t kClasses = kMaxPooledBytes / kClassBytes;

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "core/sim/simulator.h"
+#include "core/storage/node_pool.h"
 
 namespace txsim::storage {
 
@@ -125,7 +126,8 @@ struct KeyLess {
 
 class DurableStore {
  public:
-  using Map = std::map<std::string, Versioned, KeyLess>;
+  using Map = std::map<std::string, Versioned, KeyLess,
+                       PoolAllocator<std::pair<const std::string, Versioned>>>;
 
   /// `sync_event_kind` labels sync completions in the trace (register it once per run).
   /// Throws std::invalid_argument if config.sync_latency < 0.
@@ -214,7 +216,8 @@ class DurableStore {
   sim::Simulator& simulator_;
   StoreConfig config_;
   std::uint32_t sync_event_kind_;
-  Map current_;
+  NodePool node_pool_;  // before current_, which allocates from it
+  Map current_{Map::allocator_type(&node_pool_)};
   // The lower bound the latest find() reached (end() when none). Why: a participant reads its
   // barrier record, writes its business rows, then writes the barrier record, which can skip
   // the tree walk. Inserts keep it valid (std::map iterators survive them); erasures drop it.
