@@ -22,7 +22,8 @@ int compare_command(const std::vector<std::string>& args) {
       "faults, and prints the protocols' figures side by side with a verdict. Protocols: saga\n"
       "(saga orchestration), 2pc (two-phase commit, coordinator on the orchestrator's node),\n"
       "2pc-pa (presumed abort), choreography (saga choreography, broker on the orchestrator's\n"
-      "node). With --seeds N each figure is the mean and 95 % confidence\n"
+      "node); the saga protocols share the scenario's retention_horizon_s where both accept it.\n"
+      "With --seeds N each figure is the mean and 95 % confidence\n"
       "interval (Student t) over seeds S..S+N-1, S the scenario's seed or --seed.\n"
       "Exit codes: 0 every run's checks passed, 1 a check failed, 2 usage or scenario error (also\n"
       "a protocol the runner does not implement yet), 3 internal error.\n\noptions",

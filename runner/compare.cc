@@ -199,15 +199,26 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
           ? loaded.scenario.protocol().saga_orchestration().orchestrator_node()
           : "orchestrator";
   // Both saga protocols keep settled sagas for the same horizon, so that they are compared on
-  // the same memory policy (2PC has none).
+  // the same memory policy (2PC has none) — where the other protocol accepts it: a horizon long
+  // enough for orchestrated requests can be too short for choreography's late duplicates, or
+  // the reverse. Retention changes memory, not conclusions, so the protocol then keeps every
+  // saga rather than refuse a scenario its own protocol runs.
   const auto& source = loaded.scenario.protocol();
   const double retention_s = source.has_saga_choreography()
                                  ? source.saga_choreography().retention_horizon_s()
                                  : source.saga_orchestration().retention_horizon_s();
+  const auto keep_horizon_if_accepted = [&](auto* settings) {
+    if (retention_s <= 0) return;
+    settings->set_retention_horizon_s(retention_s);
+    try {
+      scenario::validate(out, plugins::registry());
+    } catch (const scenario::ScenarioError&) {
+      settings->clear_retention_horizon_s();
+    }
+  };
   if (name == "saga") {
     if (!protocol->has_saga_orchestration()) {
-      auto* orchestration = protocol->mutable_saga_orchestration();
-      if (retention_s > 0) orchestration->set_retention_horizon_s(retention_s);
+      keep_horizon_if_accepted(protocol->mutable_saga_orchestration());
     }
     return out;
   }
@@ -216,7 +227,7 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
       // The broker takes the orchestrator's node, which runs no service.
       auto* choreography = protocol->mutable_saga_choreography();
       choreography->set_broker_node(orchestrator);
-      if (retention_s > 0) choreography->set_retention_horizon_s(retention_s);
+      keep_horizon_if_accepted(choreography);
     }
     return out;
   }
@@ -239,16 +250,14 @@ report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
   std::set<std::string> seen;
   for (const auto& p : options.protocols) {
     if (!seen.insert(p).second) throw std::invalid_argument("protocol '" + p + "' is given twice");
-    // Refuses an unknown name (with_protocol throws), or a scenario that the protocol's
-    // conversion made invalid (e.g. a retention horizon carried over from the other saga
-    // protocol, too short for this one), before anything runs.
+    // Refuses an unknown name (with_protocol throws), or a scenario the protocol cannot run as
+    // converted (e.g. its default node does not exist), before anything runs.
     const scenario::LoadedScenario converted = with_protocol(loaded, p);
     try {
       scenario::validate(converted, plugins::registry());
     } catch (const scenario::ScenarioError& e) {
-      throw std::invalid_argument("protocol '" + p + "' refuses the scenario as converted for it "
-                                  "(settings carried over from the scenario's own protocol "
-                                  "included):\n" + e.what());
+      throw std::invalid_argument("protocol '" + p + "' cannot run this scenario as converted "
+                                  "for it:\n" + e.what());
     }
   }
   const std::uint64_t base = options.base_seed ? *options.base_seed

@@ -7,11 +7,15 @@
 // already is one); "2pc" runs protocol.two_phase_commit with the coordinator on the node of the
 // scenario's orchestrator (saga_orchestration.orchestrator_node, default "orchestrator") unless
 // the scenario already sets two_phase_commit.coordinator_node; "2pc-pa" is "2pc" with
-// presumed_abort. Everything else in the scenario is unchanged.
+// presumed_abort; "choreography" runs protocol.saga_choreography with the broker on the
+// orchestrator's node. The two saga protocols carry the scenario's retention_horizon_s over to
+// each other where the other accepts it (else that one keeps every saga; retention changes
+// memory, not conclusions). Everything else in the scenario is unchanged.
 //
 // Errors (std::invalid_argument, a usage error): an empty or unknown protocol name, a repeated
-// one, no protocols, seeds < 1. A run the runner cannot do throws what run_scenario throws
-// ("not implemented yet: protocol.two_phase_commit" until the 2PC runner exists).
+// one, no protocols, seeds < 1, a scenario a protocol cannot run as converted (scenario
+// validation's diagnostics, e.g. a default node that does not exist), all before any run. A run
+// the runner cannot do throws what run_scenario throws ("not implemented yet: ...").
 #pragma once
 
 #include <cstdint>
@@ -31,7 +35,8 @@ const std::vector<std::string>& comparison_protocols();
 /// Splits "saga,2pc" into names and checks each (see the header comment).
 std::vector<std::string> parse_protocol_list(const std::string& list);
 
-/// `loaded` with its protocol replaced by `name`'s. REQUIRES: name is a known protocol.
+/// `loaded` with its protocol replaced by `name`'s (see the header comment). Throws
+/// std::invalid_argument for an unknown name.
 scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
                                        const std::string& name);
 

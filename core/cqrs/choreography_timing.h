@@ -1,5 +1,5 @@
 // How late an event of a finished choreographed saga can still reach a service node, in a run
-// without faults: the timings of the outbox relay each service node runs and of its
+// without faults (faults only add to it): the timings of the outbox relay each service node runs and of its
 // subscription to the broker. runner/saga_world.cc builds the relays from these, and scenario
 // validation refuses a retention horizon shorter than their sum (core/scenario).
 //
@@ -19,9 +19,10 @@ inline constexpr sim::Duration kRelayCallTimeout = sim::milliseconds(500);
 inline constexpr sim::Duration kResubscribeInterval = sim::milliseconds(200);
 
 /// The longest a duplicate of a finished saga's event can trail it without faults: a relay's
-/// retry after a lost ack (call timeout, then the next poll), delivered to a node that is one
-/// resubscribe interval behind. A necessary bound for a retention horizon, not a sufficient one:
-/// crashes and slow links add their downtime and delay.
+/// retry after an ack slower than its call timeout (then the next poll), delivered to a node
+/// that is one resubscribe interval behind. A necessary bound for a retention horizon, not a
+/// sufficient one: each lost publish or ack adds another call timeout and poll, and crashes and
+/// slow links add their downtime and delay.
 inline constexpr sim::Duration kRedeliveryBound =
     kRelayCallTimeout + kRelayPollInterval + kResubscribeInterval;
 

@@ -203,8 +203,8 @@ void choreography_retention_horizon(Validation& v, const FieldCursor& c,
             "is " + format_number(horizon) + "; expected 0 (keep every saga) or at least " +
                 format_number(bound_s) +
                 " s, how late a duplicate event of a finished saga can arrive without faults (a "
-                "relay's call timeout and poll, then a node's resubscribe interval); add the "
-                "longest node downtime of the scenario's faults");
+                "relay's call timeout and poll, then a node's resubscribe interval); message "
+                "loss, crashes and slow links need more");
   }
 }
 

@@ -202,7 +202,7 @@ class DurableStore {
     std::optional<Versioned> before;  // the key's value before this write; nullopt: absent
   };
   /// Where `key` is or would be inserted: from `search_hint_` when the key is at it or just
-  /// before it (two comparisons), else by a walk of the tree.
+  /// before it (up to three comparisons), else by a walk of the tree.
   Map::iterator lower_bound_from_hint(std::string_view key);
   /// Erases the row at `it`, dropping the search hint if it pointed there.
   void erase_row(Map::iterator it);

@@ -199,12 +199,32 @@ TEST(Compare, TheVerdictSeparatesRefusalsFromTransactionsCaughtByTheFault) {
       << r.verdict();
 }
 
-TEST(Compare, AHorizonTooShortForAnotherProtocolIsRefusedBeforeRunning) {
+TEST(Compare, AHorizonTooShortForTheOtherSagaProtocolIsNotCarriedOver) {
   // 0.8 s is enough for choreography's late duplicates (0.72 s) but shorter than the saga's
-  // step timeouts (the default 1 s), during which an orchestrated request can be in flight.
+  // step timeouts (the default 1 s), during which an orchestrated request can be in flight: the
+  // orchestrated run keeps every saga instead of refusing the scenario.
   auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
-  auto* protocol = loaded.scenario.mutable_protocol();
-  protocol->mutable_saga_choreography()->set_retention_horizon_s(0.8);
+  loaded.scenario.mutable_protocol()->mutable_saga_choreography()->set_retention_horizon_s(0.8);
+  EXPECT_FALSE(with_protocol(loaded, "saga").scenario.protocol().saga_orchestration()
+                   .has_retention_horizon_s());
+  loaded.scenario.mutable_protocol()->mutable_saga_choreography()->set_retention_horizon_s(1);
+  EXPECT_EQ(with_protocol(loaded, "saga").scenario.protocol().saga_orchestration()
+                .retention_horizon_s(), 1);
+  int runs = 0;
+  CompareOptions options;
+  options.protocols = {"choreography", "saga"};
+  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
+    ++runs;
+    return fake_run(l, seed);
+  };
+  compare(loaded, options);
+  EXPECT_EQ(runs, 2);
+}
+
+TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) {
+  // The saga and 2PC conversions put the orchestrator or coordinator on the default node
+  // "orchestrator", which this choreography scenario does not have.
+  const auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
   int runs = 0;
   CompareOptions options;
   options.protocols = {"choreography", "saga"};
@@ -216,9 +236,10 @@ TEST(Compare, AHorizonTooShortForAnotherProtocolIsRefusedBeforeRunning) {
     compare(loaded, options);
     ADD_FAILURE() << "expected a refusal";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("protocol 'saga' refuses"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("retention_horizon_s"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("longest step timeout, 1 s"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("protocol 'saga' cannot run this scenario"),
+              std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'orchestrator' (the default) is not a node"),
+              std::string::npos) << e.what();
   }
   EXPECT_EQ(runs, 0);
 }
