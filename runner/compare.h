@@ -35,7 +35,9 @@ const std::vector<std::string>& comparison_protocols();
 /// Splits "saga,2pc" into names and checks each (see the header comment).
 std::vector<std::string> parse_protocol_list(const std::string& list);
 
-/// `loaded` with its protocol replaced by `name`'s (see the header comment). Throws
+/// `loaded` with its protocol replaced by `name`'s (see the header comment). A carried retention
+/// horizon is dropped when the converted scenario does not validate with it, whatever the
+/// reason: compare() then refuses such a scenario with the validation error. Throws
 /// std::invalid_argument for an unknown name.
 scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
                                        const std::string& name);

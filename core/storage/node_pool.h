@@ -57,8 +57,15 @@ class NodePool {
 
 /// A std::allocator-compatible handle on a NodePool (or on the heap when it holds none, as a
 /// copy of the map made by durable_contents() does, so that the copy may outlive the store).
+///
+/// Moving or swapping a store's map carries the pool along: a map that received a store's nodes
+/// must not outlive the store (no code moves or swaps a store's map; copies are safe).
 template <typename T>
 class PoolAllocator {
+  // Pool blocks are aligned like pointers (Boost.Pool's guarantee), enough for a map node of
+  // strings and integers.
+  static_assert(alignof(T) <= alignof(void*), "pool blocks are only pointer-aligned");
+
  public:
   using value_type = T;
   // Nodes stay with the pool that made them, whichever map ends up holding them.
