@@ -1,7 +1,7 @@
 // How late an event of a finished choreographed saga can still reach a service node, in a run
-// without faults (faults only add to it): the timings of the outbox relay each service node runs and of its
-// subscription to the broker. runner/saga_world.cc builds the relays from these, and scenario
-// validation refuses a retention horizon shorter than their sum (core/scenario).
+// without faults (faults only add to it): the timings of the outbox relay each service node runs
+// and of its subscription to the broker. runner/saga_world.cc builds the relays from these, and
+// scenario validation refuses a retention horizon shorter than their sum (core/scenario).
 //
 // Units: virtual time, integer nanoseconds (sim::Duration).
 #pragma once
