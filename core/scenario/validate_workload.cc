@@ -153,6 +153,14 @@ void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, cons
   }
 }
 
+// Whether a retention horizon is in range (else reports it) and positive (0 keeps every saga).
+bool positive_horizon(Validation& v, const FieldCursor& c, const Message& settings,
+                      double horizon) {
+  return v.in_range(c, settings, "retention_horizon_s", horizon, 0, kMaxSeconds,
+                    "0 (keep every saga) or a horizon in seconds in (0, 1e6]") &&
+         horizon > 0;
+}
+
 // A positive horizon shorter than the longest step timeout would forget a saga's barrier
 // records while a request of it can still be in flight: a late duplicate would pass the
 // barrier and apply its effect again (runner/saga_retention.h). Refused rather than warned
@@ -160,11 +168,7 @@ void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, cons
 void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestration& o,
                        const Scenario& s) {
   const double horizon = o.retention_horizon_s();
-  if (!v.in_range(c, o, "retention_horizon_s", horizon, 0, kMaxSeconds,
-                  "0 (keep every saga) or a horizon in seconds in (0, 1e6]") ||
-      horizon == 0) {
-    return;
-  }
+  if (!positive_horizon(v, c, o, horizon)) return;
   constexpr double kDefaultStepTimeoutMs = 1000;  // runner/saga_scenario.cc
   double longest_ms = 0;
   std::string longest;
@@ -192,11 +196,7 @@ void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestrat
 void choreography_retention_horizon(Validation& v, const FieldCursor& c,
                                     const SagaChoreography& o) {
   const double horizon = o.retention_horizon_s();
-  if (!v.in_range(c, o, "retention_horizon_s", horizon, 0, kMaxSeconds,
-                  "0 (keep every saga) or a horizon in seconds in (0, 1e6]") ||
-      horizon == 0) {
-    return;
-  }
+  if (!positive_horizon(v, c, o, horizon)) return;
   const double bound_s = cqrs::choreography_timing::kRedeliveryBound.to_seconds();
   if (horizon < bound_s) {
     v.error(c, o, "retention_horizon_s", -1,

@@ -117,6 +117,17 @@ report::Report fake_run(const scenario::LoadedScenario& l, std::uint64_t seed) {
   return r;
 }
 
+// Options that run `protocols` with fake_run, counting the runs in `runs`.
+CompareOptions counting_fake_runs(std::vector<std::string> protocols, int& runs) {
+  CompareOptions options;
+  options.protocols = std::move(protocols);
+  options.run = [&runs](const scenario::LoadedScenario& l, std::uint64_t seed) {
+    ++runs;
+    return fake_run(l, seed);
+  };
+  return options;
+}
+
 TEST(Compare, AggregatesEverySeedPerProtocol) {
   const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   CompareOptions options;
@@ -211,12 +222,7 @@ TEST(Compare, AHorizonTooShortForTheOtherSagaProtocolIsNotCarriedOver) {
   EXPECT_EQ(with_protocol(loaded, "saga").scenario.protocol().saga_orchestration()
                 .retention_horizon_s(), 1);
   int runs = 0;
-  CompareOptions options;
-  options.protocols = {"choreography", "saga"};
-  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
-    ++runs;
-    return fake_run(l, seed);
-  };
+  const CompareOptions options = counting_fake_runs({"choreography", "saga"}, runs);
   compare(loaded, options);
   EXPECT_EQ(runs, 2);
 }
@@ -226,12 +232,7 @@ TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) 
   // "orchestrator", which this choreography scenario does not have.
   const auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
   int runs = 0;
-  CompareOptions options;
-  options.protocols = {"choreography", "saga"};
-  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
-    ++runs;
-    return fake_run(l, seed);
-  };
+  const CompareOptions options = counting_fake_runs({"choreography", "saga"}, runs);
   try {
     compare(loaded, options);
     ADD_FAILURE() << "expected a refusal";
@@ -247,11 +248,7 @@ TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) 
 TEST(Compare, RejectsBadOptionsBeforeRunning) {
   const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   int runs = 0;
-  CompareOptions options;
-  options.run = [&](const scenario::LoadedScenario& l, std::uint64_t seed) {
-    ++runs;
-    return fake_run(l, seed);
-  };
+  CompareOptions options = counting_fake_runs({}, runs);
   EXPECT_THROW(compare(loaded, options), std::invalid_argument);  // no protocols
   options.protocols = {"saga"};
   options.seeds = 0;
