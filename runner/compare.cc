@@ -9,6 +9,7 @@
 #include "plugins/registry.h"
 #include "runner/confidence.h"
 #include "runner/run_scenario.h"
+#include "runner/unimplemented.h"
 
 namespace txsim::runner {
 namespace {
@@ -193,10 +194,14 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
   // of a comparison is judged by every check that applies to it (e.g. twopc_atomicity for 2PC).
   out.scenario.mutable_checks()->clear_run();
   auto* protocol = out.scenario.mutable_protocol();
+  // The node that runs the protocol's coordination: the saga orchestrator's or the 2PC
+  // coordinator's node, whichever the scenario names, else the default "orchestrator".
+  const auto& named = loaded.scenario.protocol();
   const std::string orchestrator =
-      loaded.scenario.protocol().has_saga_orchestration() &&
-              !loaded.scenario.protocol().saga_orchestration().orchestrator_node().empty()
-          ? loaded.scenario.protocol().saga_orchestration().orchestrator_node()
+      !named.saga_orchestration().orchestrator_node().empty()
+          ? named.saga_orchestration().orchestrator_node()
+      : !named.two_phase_commit().coordinator_node().empty()
+          ? named.two_phase_commit().coordinator_node()
           : "orchestrator";
   // Both saga protocols keep settled sagas for the same horizon, so that they are compared on
   // the same memory policy (2PC has none) — where the other protocol accepts it: a horizon long
@@ -218,7 +223,12 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
   };
   if (name == "saga") {
     if (!protocol->has_saga_orchestration()) {
-      keep_horizon_if_accepted(protocol->mutable_saga_orchestration());
+      auto* orchestration = protocol->mutable_saga_orchestration();
+      // From a 2PC scenario the orchestrator takes the coordinator's node, as the 2PC
+      // conversion below puts the coordinator on the orchestrator's.
+      const std::string& coordinator = named.two_phase_commit().coordinator_node();
+      if (!coordinator.empty()) orchestration->set_orchestrator_node(coordinator);
+      keep_horizon_if_accepted(orchestration);
     }
     return out;
   }
@@ -251,13 +261,17 @@ report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
   for (const auto& p : options.protocols) {
     if (!seen.insert(p).second) throw std::invalid_argument("protocol '" + p + "' is given twice");
     // Refuses an unknown name (with_protocol throws), or a scenario the protocol cannot run as
-    // converted (e.g. its default node does not exist), before anything runs.
+    // converted (its default node does not exist, or it keeps a setting the runner does not
+    // implement), before anything runs.
     const scenario::LoadedScenario converted = with_protocol(loaded, p);
+    const std::string refusal = "protocol '" + p + "' cannot run this scenario as converted for it:";
     try {
       scenario::validate(converted, plugins::registry());
     } catch (const scenario::ScenarioError& e) {
-      throw std::invalid_argument("protocol '" + p + "' cannot run this scenario as converted "
-                                  "for it:\n" + e.what());
+      throw std::invalid_argument(refusal + "\n" + e.what());
+    }
+    if (const auto missing = unimplemented_fields(converted.scenario); !missing.empty()) {
+      throw std::invalid_argument(refusal + " not implemented yet: " + missing.front());
     }
   }
   const std::uint64_t base = options.base_seed ? *options.base_seed

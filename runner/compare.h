@@ -4,18 +4,20 @@
 // interval across seeds (runner/confidence.h), with a verdict paragraph generated from them.
 //
 // Protocol names: "saga" runs protocol.saga_orchestration (keeping the scenario's options when it
-// already is one); "2pc" runs protocol.two_phase_commit with the coordinator on the node of the
-// scenario's orchestrator (saga_orchestration.orchestrator_node, default "orchestrator") unless
-// the scenario already sets two_phase_commit.coordinator_node; "2pc-pa" is "2pc" with
-// presumed_abort; "choreography" runs protocol.saga_choreography with the broker on the
-// orchestrator's node. The two saga protocols carry the scenario's retention_horizon_s over to
-// each other where the other accepts it (else that one keeps every saga; retention changes
-// memory, not conclusions). Everything else in the scenario is unchanged.
+// already is one; from a 2PC scenario the orchestrator takes the coordinator's node); "2pc" runs
+// protocol.two_phase_commit with the coordinator on the node of the scenario's orchestrator
+// (saga_orchestration.orchestrator_node, default "orchestrator") unless the scenario already
+// sets two_phase_commit.coordinator_node; "2pc-pa" is "2pc" with presumed_abort; "choreography"
+// runs protocol.saga_choreography with the broker on the orchestrator's (or coordinator's) node.
+// The two saga protocols carry the scenario's retention_horizon_s over to each other where the
+// other accepts it (else that one keeps every saga; retention changes memory, not conclusions).
+// Everything else in the scenario is unchanged.
 //
 // Errors (std::invalid_argument, a usage error): an empty or unknown protocol name, a repeated
 // one, no protocols, seeds < 1, a scenario a protocol cannot run as converted (scenario
-// validation's diagnostics, e.g. a default node that does not exist), all before any run. A run
-// the runner cannot do throws what run_scenario throws ("not implemented yet: ...").
+// validation's diagnostics, e.g. a default node that does not exist, or a setting the runner
+// does not implement: "not implemented yet: ..."), all before any run. A run that fails later
+// throws what run_scenario throws.
 #pragma once
 
 #include <cstdint>

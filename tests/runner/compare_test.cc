@@ -8,6 +8,7 @@
 
 #include "core/scenario/loader.h"
 #include "core/sim/simulator.h"
+#include "plugins/registry.h"
 #include "plugins/transfer/transfer_service.h"
 #include "runner/compare.h"
 #include "runner/confidence.h"
@@ -81,6 +82,19 @@ TEST(Compare, ProtocolSubstitutionPutsTheCoordinatorOnTheOrchestratorsNode) {
   auto actual = twopc.scenario;
   actual.clear_protocol();
   EXPECT_EQ(actual.SerializeAsString(), expected.SerializeAsString());
+}
+
+TEST(Compare, FromTwoPhaseCommitTheSagaProtocolsCoordinateOnTheCoordinatorsNode) {
+  // scenarios/upload/2pc.textproto has no node "orchestrator": its coordinator runs on
+  // "coordinator", which must then host the saga orchestrator and the choreography's broker.
+  const auto loaded = load_source_scenario("scenarios/upload/2pc.textproto");
+  ASSERT_EQ(loaded.scenario.protocol().two_phase_commit().coordinator_node(), "coordinator");
+  const auto saga = with_protocol(loaded, "saga");
+  ASSERT_TRUE(saga.scenario.protocol().has_saga_orchestration());
+  EXPECT_EQ(saga.scenario.protocol().saga_orchestration().orchestrator_node(), "coordinator");
+  EXPECT_NO_THROW(scenario::validate(saga, plugins::registry()));
+  const auto choreography = with_protocol(loaded, "choreography");
+  EXPECT_EQ(choreography.scenario.protocol().saga_choreography().broker_node(), "coordinator");
 }
 
 TEST(Compare, BothSagaProtocolsKeepTheScenariosRetentionHorizon) {
@@ -240,6 +254,26 @@ TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) 
     EXPECT_NE(std::string(e.what()).find("protocol 'saga' cannot run this scenario"),
               std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("'orchestrator' (the default) is not a node"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_EQ(runs, 0);
+}
+
+TEST(Compare, AProtocolKeepingAnUnimplementedSettingIsRefusedBeforeRunning) {
+  // The 2PC conversion keeps the scenario's two-phase-commit settings, and cooperative
+  // termination is not implemented; the saga conversion drops them and could run.
+  auto loaded = load_source_scenario("scenarios/upload/2pc.textproto");
+  loaded.scenario.mutable_protocol()->mutable_two_phase_commit()->set_cooperative_termination(true);
+  int runs = 0;
+  const CompareOptions options = counting_fake_runs({"saga", "2pc"}, runs);
+  try {
+    compare(loaded, options);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("protocol '2pc' cannot run this scenario"),
+              std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(
+                  "not implemented yet: protocol.two_phase_commit.cooperative_termination"),
               std::string::npos) << e.what();
   }
   EXPECT_EQ(runs, 0);
