@@ -9,6 +9,7 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "core/scenario/loader.h"
+#include "runner/shell_quote.h"
 #include "runner/unimplemented.h"
 #include "testing/fault_search.h"
 
@@ -54,8 +55,8 @@ bool write_counterexample(const std::string& path, const Scenario& scenario,
   }
   out << "# Written by txsim check: " << scenario.loaded().file << " with its faults replaced by\n"
       << "# the shrunk plan below, under which check " << result.check << " fails with seed "
-      << result.run_seed << ".\n# Replay: txsim run " << path << " --seed " << result.run_seed
-      << "\n";
+      << result.run_seed << ".\n# Replay: txsim run " << runner::shell_word(path) << " --seed "
+      << result.run_seed << "\n";
   for (const auto& f : result.shrunk.faults) out << "#   " << f.describe() << "\n";
   out << scenario_text(scenario, result.shrunk, out_dir, result.run_seed);
   return static_cast<bool>(out);
@@ -149,7 +150,8 @@ int check_command(const std::vector<std::string>& args) {
   }
 
   const std::string path = counterexample_path(out_dir, scenario->loaded().scenario.name());
-  const std::string replay = "txsim run " + path + " --seed " + std::to_string(result.run_seed);
+  const std::string replay =
+      "txsim run " + runner::shell_word(path) + " --seed " + std::to_string(result.run_seed);
   if (result.failed && !write_counterexample(path, *scenario, result, out_dir)) return kExitUsage;
   const CheckOutcome outcome =
       result.failed ? result.shrunk_result.check(result.check) : CheckOutcome{};

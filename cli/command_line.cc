@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -91,6 +92,14 @@ bool read_report(const std::string& path, report::Report& report) {
   if (report.scenario_file().empty() || report.trace_hash().empty()) {
     std::cerr << path << ": has no scenario_file or trace_hash; expected a report.json written "
               << "by txsim run\n";
+    return false;
+  }
+  const std::filesystem::path scenario = report.scenario_file();
+  std::error_code ignored;
+  if (scenario.is_relative() && !std::filesystem::exists(scenario, ignored)) {
+    std::cerr << path << ": its scenario file " << scenario.string()
+              << " is not found from this directory; that path is relative to the directory "
+                 "txsim run was started in: run this command from there\n";
     return false;
   }
   return true;

@@ -30,8 +30,9 @@ std::optional<ParsedArgs> parse_args(const std::string& command,
 std::vector<std::string> overrides(const boost::program_options::variables_map& options);
 
 /// Reads a report.json written by `txsim run --out` (or `--format json`) into `report`. Returns
-/// false, after saying why on stderr, when the file is missing, not a report, or lacks the
-/// scenario file and trace hash a re-run needs.
+/// false, after saying why on stderr, when the file is missing, not a report, lacks the
+/// scenario file and trace hash a re-run needs, or names its scenario by a path relative to
+/// another directory (the one `txsim run` was started in) that does not resolve from here.
 bool read_report(const std::string& path, report::Report& report);
 
 /// True when `path` names a report (ends in .json) rather than a scenario file.

@@ -2,6 +2,7 @@
 // --instance the path one saga instance took in a run (reports/instance_diagram.h).
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -121,7 +122,8 @@ int diagram_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("saga", po::value<std::string>(&saga_name), "saga to draw (required when there are several)")
-      ("format", po::value<std::string>(&format)->default_value("svg"), "dot, svg or png")
+      ("format", po::value<std::string>(&format)->default_value("svg"),
+       "dot, svg or png (default: from the -o file's extension .dot/.gv/.svg/.png, else svg)")
       ("output,o", po::value<std::string>(&out_path), "write to FILE instead of stdout")
       ("instance", po::value<std::uint64_t>()->value_name("ID"),
        "draw the path of saga instance ID in a run of the scenario")
@@ -131,6 +133,12 @@ int diagram_command(const std::vector<std::string>& args) {
   int exit_code = kExitUsage;
   const auto parsed = parse_args("diagram", args, options, 1, 1, exit_code);
   if (!parsed) return exit_code;
+  if (parsed->options["format"].defaulted()) {
+    // -o saga.dot without --format: the file name says what the user wants in it.
+    const std::string extension = std::filesystem::path(out_path).extension().string();
+    if (extension == ".dot" || extension == ".gv") format = "dot";
+    if (extension == ".png") format = "png";
+  }
   if (format != "dot" && format != "svg" && format != "png") {
     std::cerr << "txsim diagram: --format is '" << format << "'; expected dot, svg or png\n";
     return kExitUsage;

@@ -22,8 +22,9 @@ int replay_command(const std::vector<std::string>& args) {
       "compares the trace hash with the report's. With --saga ID it also prints that saga instance's\n"
       "path: each step's requests, outcomes and simulated times (ids appear in the checks'\n"
       "violations); under two-phase commit, the transaction's prepare, vote, decision and\n"
-      "acknowledgement times per participant. Exit codes: 0 identical (and the checks have the report's verdict), 1 the run\n"
-      "differs, 2 usage, report or scenario error (or no saga with that id).\n\noptions",
+      "acknowledgement times per participant.\n"
+      "Exit codes: 0 identical (and the checks have the report's verdict), 1 the run differs,\n"
+      "2 usage, report or scenario error (or no saga with that id).\n\noptions",
       100, 50);
   std::string format = "text";
   options.add_options()("help,h", "show this help")(

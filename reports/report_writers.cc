@@ -103,10 +103,14 @@ std::string to_text_summary(const report::Report& r) {
       out += "  retention: " + std::to_string(g.pruned()) +
              " settled sagas pruned (their rows forgotten, their checks folded into summaries)\n";
     }
-    out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
-           format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
-           format("%.2f ms", g.latency_ms().p99()) + ", max " +
-           format("%.2f ms", g.latency_ms().max()) + "\n";
+    if (g.latency_ms().count() == 0) {
+      out += "  committed latency: none (no saga committed)\n";
+    } else {
+      out += "  committed latency: mean " + format("%.2f ms", g.latency_ms().mean()) + ", p50 " +
+             format("%.2f ms", g.latency_ms().p50()) + ", p99 " +
+             format("%.2f ms", g.latency_ms().p99()) + ", max " +
+             format("%.2f ms", g.latency_ms().max()) + "\n";
+    }
     const auto& f = r.fault_counts();
     const auto& n = r.network();
     out += "  faults: " + std::to_string(f.crashes()) + " crashes, " +
@@ -203,6 +207,10 @@ std::string sagas_markdown(const report::Report& r) {
   md += "| latency (ms) | mean | p50 | p99 | max |\n|---|---|---|---|---|\n";
   for (const auto& [label, l] : {std::pair{"committed", &g.latency_ms()},
                                  std::pair{"compensated", &g.compensated_latency_ms()}}) {
+    if (l->count() == 0) {  // no saga to summarise: not a latency of 0 ms
+      md += std::string("| ") + label + " | n/a | n/a | n/a | n/a |\n";
+      continue;
+    }
     md += std::string("| ") + label + " | " + format("%.2f", l->mean()) + " | " +
           format("%.2f", l->p50()) + " | " + format("%.2f", l->p99()) + " | " +
           format("%.2f", l->max()) + " |\n";

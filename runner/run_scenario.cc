@@ -17,6 +17,7 @@
 #include "runner/report_series.h"
 #include "runner/saga_scenario.h"
 #include "runner/saga_trace.h"
+#include "runner/shell_quote.h"
 
 namespace txsim::runner {
 namespace {
@@ -248,9 +249,9 @@ report::Report run_scenario(const scenario::LoadedScenario& loaded, const RunOpt
   r.set_sim_time_ns(simulator.now().ns());
   r.set_stop_reason(to_string(reason));
   r.set_txsim_version(TXSIM_VERSION);
-  std::string replay = "txsim run " + loaded.file + " --seed " + std::to_string(seed);
+  std::string replay = "txsim run " + shell_word(loaded.file) + " --seed " + std::to_string(seed);
   for (const auto& assignment : loaded.overrides) {
-    replay += " --set '" + assignment + "'";
+    replay += " --set " + shell_quote(assignment);
     r.add_overrides(assignment);
   }
   r.set_replay_command(replay);

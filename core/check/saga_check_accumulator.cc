@@ -44,7 +44,7 @@ void SagaCheckAccumulator::fold(const saga::SagaRecord& record,
                    {subject(saga.saga_id, definition),
                     "effects present for " + list(definition, present) + " but absent for " +
                         list(definition, absent),
-                    saga.finished_at});
+                    saga.outcome == SagaOutcome::kNone ? saga.accepted_at : saga.finished_at});
   }
   // no_lost_work
   if (saga.outcome != SagaOutcome::kCommitted && saga.outcome != SagaOutcome::kCompensated) {

@@ -40,7 +40,8 @@ CheckResult check_saga_atomicity(const SagaHistory& history) {
       result.add({subject(saga),
                   "effects present for " + list(saga, present) + " but absent for " +
                       list(saga, absent),
-                  saga.finished_at});
+                  // A saga without an outcome has no finished_at: timed at its acceptance.
+                  saga.outcome == SagaOutcome::kNone ? saga.accepted_at : saga.finished_at});
     }
   }
   result.summary = std::to_string(history.sagas.size()) + " sagas, " +

@@ -4,6 +4,8 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -54,6 +56,36 @@ int column_of_named_field(std::string_view text, int line, int column, const std
   return found == std::string_view::npos ? column : static_cast<int>(found) + 1;
 }
 
+// The parser reports an unknown enum value at the token after it, which may be on the next
+// line; move the position back to the value itself, the last whole word `value` before it.
+std::pair<int, int> position_of_enum_value(std::string_view text, int line, int column,
+                                           const std::string& message) {
+  static constexpr std::string_view kMarker = "Unknown enumeration value of \"";
+  if (message.rfind(kMarker, 0) != 0) return {line, column};
+  const std::string value =
+      message.substr(kMarker.size(), message.find('"', kMarker.size()) - kMarker.size());
+  std::size_t offset = 0;  // of the reported position
+  for (int l = 1; l < line && offset != std::string_view::npos; ++l) {
+    offset = text.find('\n', offset);
+    if (offset != std::string_view::npos) ++offset;
+  }
+  if (offset == std::string_view::npos || value.empty()) return {line, column};
+  offset = std::min(text.size(), offset + static_cast<std::size_t>(std::max(column - 1, 0)));
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = text.rfind(value, offset); at != std::string_view::npos && at > 0;
+       at = text.rfind(value, at - 1)) {
+    const std::size_t end = at + value.size();
+    if (word(text[at - 1]) || (end < text.size() && word(text[end]))) continue;
+    const std::size_t line_start = text.rfind('\n', at);
+    const int found_line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    const int found_column =
+        static_cast<int>(at - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    return {found_line, found_column};
+  }
+  return {line, column};
+}
+
 // Protobuf says `Message type "txsim.scenario.Stop" has no field named "arival_s".`; a user
 // wants to know what the message does have, as `--set` already tells them.
 std::string with_known_fields(const std::string& message) {
@@ -74,14 +106,53 @@ std::string with_known_fields(const std::string& message) {
   return out + "; expected one of " + (fields.empty() ? "(none)" : fields);
 }
 
+// The enum types of the scenario schema's fields named `field` (nested messages included).
+void enums_of_field(const google::protobuf::Descriptor& message, const std::string& field,
+                    std::vector<const google::protobuf::EnumDescriptor*>& out) {
+  const auto* f = message.FindFieldByName(field);
+  if (f != nullptr && f->enum_type() != nullptr &&
+      std::find(out.begin(), out.end(), f->enum_type()) == out.end()) {
+    out.push_back(f->enum_type());
+  }
+  for (int i = 0; i < message.nested_type_count(); ++i) {
+    enums_of_field(*message.nested_type(i), field, out);
+  }
+}
+
+// Protobuf says `Unknown enumeration value of "PIVIT" for field "kind".` without the values it
+// would accept; they are listed when the field's name identifies one enum of the schema.
+std::string with_known_values(const std::string& message) {
+  static constexpr std::string_view kEnum = "Unknown enumeration value of \"";
+  static constexpr std::string_view kField = "\" for field \"";
+  if (message.rfind(kEnum, 0) != 0) return message;
+  const std::size_t field_at = message.find(kField, kEnum.size());
+  if (field_at == std::string::npos) return message;
+  const std::size_t begin = field_at + kField.size();
+  const std::string field = message.substr(begin, message.find('"', begin) - begin);
+  const google::protobuf::FileDescriptor* schema = Scenario::descriptor()->file();
+  std::vector<const google::protobuf::EnumDescriptor*> enums;
+  for (int i = 0; i < schema->message_type_count(); ++i) {
+    enums_of_field(*schema->message_type(i), field, enums);
+  }
+  if (enums.size() != 1) return message;
+  std::string values;
+  for (int i = 0; i < enums[0]->value_count(); ++i) {
+    values += (i ? ", " : "") + enums[0]->value(i)->name();
+  }
+  std::string out = message;
+  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
+  return out + "; expected one of " + values;
+}
+
 class CollectErrors : public google::protobuf::io::ErrorCollector {
  public:
   CollectErrors(const std::string& file, std::string_view text, std::vector<Diagnostic>& out)
       : file_(file), text_(text), out_(out) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    out_.push_back({file_, line + 1, column_of_named_field(text_, line + 1, column + 1, message),
-                    "", with_known_fields(message)});
+    const auto [at_line, at_column] = position_of_enum_value(
+        text_, line + 1, column_of_named_field(text_, line + 1, column + 1, message), message);
+    out_.push_back({file_, at_line, at_column, "", with_known_values(with_known_fields(message))});
   }
   void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
 

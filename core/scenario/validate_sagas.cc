@@ -1,7 +1,10 @@
 // Validation of `saga`: the steps form a DAG (Boost.Graph), refer to known services and steps,
 // and respect Richardson's ordering of step kinds (Microservices Patterns, 2018, sec. 4.3.1):
 // compensatable steps, then at most one pivot on any path, then retriable steps. A compensatable
-// step needs its compensation; pivot and retriable steps have none.
+// step needs its compensation; pivot and retriable steps have none. Under the saga protocols the
+// order is strict, as the engine requires (core/txn/saga/definition.h): one pivot per saga, every
+// compensatable step before it and every retriable step after all other steps, not merely not
+// after them on a path; two-phase commit runs the steps as one transaction and keeps the path rule.
 #include <boost/graph/adjacency_list.hpp>
 
 #include "core/scenario/validation.h"
@@ -64,9 +67,10 @@ std::map<std::string, int> steps(Validation& v, const FieldCursor& at, const Sag
   return index;
 }
 
-// Adds an edge after -> step for every known `after`; reports unknown and self references.
+// Adds an edge after -> step for every known `after`; reports unknown and self references and
+// clears `complete` for them (the graph then lacks the edges the user meant).
 Graph build_graph(Validation& v, const FieldCursor& at, const Saga& saga,
-                  const std::map<std::string, int>& index) {
+                  const std::map<std::string, int>& index, bool& complete) {
   const int n = std::min(saga.step_size(), kMaxSteps);
   Graph g(n);
   for (int i = 0; i < n; ++i) {
@@ -80,8 +84,10 @@ Graph build_graph(Validation& v, const FieldCursor& at, const Saga& saga,
         v.error(c, step, "after", j,
                 "'" + step.after(j) + "' is not a step of saga '" + saga.name() +
                     "'; expected one of " + list_names(names));
+        complete = false;
       } else if (it->second == i) {
         v.error(c, step, "after", j, "names the step itself; a step cannot wait for itself");
+        complete = false;
       } else {
         boost::add_edge(it->second, i, g);
       }
@@ -107,11 +113,77 @@ bool acyclic(Validation& v, const FieldCursor& at, const Saga& saga, const Graph
   return cycles.empty();
 }
 
+// before[s][t]: step t must have succeeded before step s runs (t is an ancestor of s).
+std::vector<std::vector<bool>> ancestors(const Graph& g, const std::vector<std::size_t>& order) {
+  const std::size_t n = boost::num_vertices(g);
+  std::vector<std::vector<bool>> before(n, std::vector<bool>(n, false));
+  for (const std::size_t s : order) {
+    for (auto [e, end] = boost::out_edges(s, g); e != end; ++e) {
+      auto& next = before[boost::target(*e, g)];
+      next[s] = true;
+      for (std::size_t t = 0; t < n; ++t) next[t] = next[t] || before[s][t];
+    }
+  }
+  return before;
+}
+
+// The saga engine's stricter order (see the file comment) for a step that broke no path rule.
+// A pair of parallel pivots is reported at the later one in the file.
+void strict_kind_order(Validation& v, const FieldCursor& c, const Saga& saga, int i,
+                       const std::vector<std::vector<bool>>& before,
+                       const std::vector<int>& pivots) {
+  const Step& step = saga.step(i);
+  const auto parallel = [&](int other) { return !before[i][other] && !before[other][i]; };
+  if (step.kind() == Step::PIVOT) {
+    for (const int p : pivots) {
+      if (p >= i || !parallel(p)) continue;
+      v.error(c, step, "kind", -1,
+              "PIVOT step '" + step.name() + "' runs in parallel with PIVOT step '" +
+                  saga.step(p).name() +
+                  "'; expected one pivot per saga: if one committed and the other failed, the "
+                  "saga could neither finish nor be undone");
+      return;
+    }
+  }
+  if (step.kind() == Step::COMPENSATABLE) {
+    for (const int p : pivots) {
+      if (!parallel(p)) continue;
+      v.error(c, step, "kind", -1,
+              "COMPENSATABLE step '" + step.name() + "' can run in parallel with PIVOT step '" +
+                  saga.step(p).name() +
+                  "'; expected it before the pivot (the pivot after it, through `after`): "
+                  "failing after the pivot committed, it could not be undone");
+      return;
+    }
+  }
+  if (step.kind() != Step::RETRIABLE) return;
+  for (int t = 0; t < saga.step_size() && t < kMaxSteps; ++t) {
+    const Step& other = saga.step(t);
+    // A compensatable step after this one is reported at that step.
+    if (other.kind() == Step::RETRIABLE || before[i][t] ||
+        (before[t][i] && other.kind() == Step::COMPENSATABLE)) {
+      continue;
+    }
+    v.error(c, step, "kind", -1,
+            "RETRIABLE step '" + step.name() + "' can run before " + Step::Kind_Name(other.kind()) +
+                " step '" + other.name() +
+                "' has succeeded; expected retriable steps last (this step after '" + other.name() +
+                "', through `after`)");
+    return;
+  }
+}
+
 // In topological order: the pivot (if any) on the path to each step, and the retriable step
-// (if any) before it.
-void kind_order(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g) {
+// (if any) before it. `strict`: also the saga engine's order (strict_kind_order).
+void kind_order(Validation& v, const FieldCursor& at, const Saga& saga, const Graph& g,
+                bool strict) {
   const auto order = saga::depth_first_order(g);
   const int n = static_cast<int>(boost::num_vertices(g));
+  const auto before = strict ? ancestors(g, order) : std::vector<std::vector<bool>>{};
+  std::vector<int> pivots;
+  for (int i = 0; i < n; ++i) {
+    if (saga.step(i).kind() == Step::PIVOT) pivots.push_back(i);
+  }
   std::vector<int> pivot_before(n, -1);      // a pivot strictly before the step on some path
   std::vector<int> retriable_before(n, -1);  // a retriable step strictly before it
   for (const std::size_t s : order) {
@@ -133,6 +205,8 @@ void kind_order(Validation& v, const FieldCursor& at, const Saga& saga, const Gr
               "COMPENSATABLE step '" + step.name() + "' comes after RETRIABLE step '" +
                   saga.step(retriable_before[i]).name() +
                   "', which cannot be undone; expected compensatable steps first");
+    } else if (strict) {
+      strict_kind_order(v, c, saga, i, before, pivots);
     }
     const int pivot_here = step.kind() == Step::PIVOT ? i : pivot_before[i];
     const int retriable_here = step.kind() == Step::RETRIABLE ? i : retriable_before[i];
@@ -165,8 +239,11 @@ void validate_sagas(Validation& v, const FieldCursor& root, const Scenario& s) {
       v.seconds(c, saga, "deadline_s", saga.deadline_s());
     }
     const auto index = steps(v, c, saga);
-    const Graph g = build_graph(v, c, saga, index);
-    if (acyclic(v, c, saga, g)) kind_order(v, c, saga, g);
+    bool complete = saga.step_size() <= kMaxSteps;
+    const Graph g = build_graph(v, c, saga, index, complete);
+    // Without the edges the user meant, the strict order would report steps as parallel.
+    const bool strict = complete && !s.protocol().has_two_phase_commit();
+    if (acyclic(v, c, saga, g)) kind_order(v, c, saga, g, strict);
   }
 }
 

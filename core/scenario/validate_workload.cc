@@ -186,7 +186,9 @@ void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestrat
             "is " + format_number(horizon) + "; expected 0 (keep every saga) or at least the "
             "longest step timeout, " + format_number(longest_ms / 1000) + " s (" + longest +
             "): a shorter horizon forgets barrier records while a request can still be in "
-            "flight, so a late duplicate would pass the barrier (step timeout + 1 s is safe)");
+            "flight, so a late duplicate would pass the barrier (step timeout + 1 s suits a run "
+            "without faults; an orchestrator crash re-drives sagas whose last record was not "
+            "synced only after its downtime, so add the longest downtime)");
   }
 }
 

@@ -349,4 +349,19 @@ TEST(Cli, DocsExampleValidates) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+// A report names its scenario file as given to `txsim run`, relative to where that ran. Replayed
+// (or drawn) from elsewhere, the error says so instead of a bare "no such file".
+TEST(Cli, ReportWhoseRelativeScenarioIsNotHereSaysWhereToRunFrom) {
+  const std::string report = scenario_file(
+      "moved-report.json",
+      R"({"scenario_file": "scenarios/nowhere/saga.textproto", "seed": "7", "trace_hash": "ab"})");
+  for (const std::string& command : {"replay " + report, "diagram " + report + " --instance 1"}) {
+    const Result r = txsim(command);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_THAT(r.output, HasSubstr("scenarios/nowhere/saga.textproto")) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("relative to the directory txsim run was started in"))
+        << r.output;
+  }
+}
+
 }  // namespace

@@ -107,6 +107,26 @@ TEST_F(TxsimCli, DotGoesToStdoutSvgToAFile) {
   EXPECT_NE(read(svg_path).find("<svg"), std::string::npos);
 }
 
+// Without --format, the output file's extension chooses it: a file named .dot holds Graphviz
+// text, not SVG; an explicit --format wins.
+TEST_F(TxsimCli, OutputExtensionChoosesTheFormatUnlessFormatIsGiven) {
+  const auto dot_path = dir_ / "first.dot";
+  const auto dot = txsim("diagram " + scenario() + " --saga first -o " + dot_path.string());
+  EXPECT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_EQ(read(dot_path).rfind("digraph G {", 0), 0u) << read(dot_path).substr(0, 80);
+
+  const auto png_path = dir_ / "first.png";
+  const auto png = txsim("diagram " + scenario() + " --saga first -o " + png_path.string());
+  EXPECT_EQ(png.exit_code, 0) << png.err;
+  EXPECT_EQ(read(png_path).rfind("\x89PNG", 0), 0u);
+
+  const auto svg_path = dir_ / "first-as-svg.dot";
+  const auto svg =
+      txsim("diagram " + scenario() + " --saga first --format svg -o " + svg_path.string());
+  EXPECT_EQ(svg.exit_code, 0) << svg.err;
+  EXPECT_NE(read(svg_path).find("<svg"), std::string::npos);
+}
+
 // An open queue alone: every customer is one span.
 constexpr const char* kQueueScenario = R"pb(
 name: "queue"

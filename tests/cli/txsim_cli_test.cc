@@ -251,5 +251,26 @@ TEST_F(TxsimCli, ReplayReproducesTheReportedRunAndFlagsADifferentHash) {
   EXPECT_EQ(run_txsim("replay '" + (scratch_dir() / "missing.json").string() + "'").exit_code, 2);
 }
 
+// The replay command a report prints is pasted into a shell: a scenario path with a space or a
+// quote, and an override with a quote, must come back as the same words, giving the same run.
+TEST_F(TxsimCli, ReplayCommandOfAPathWithSpacesAndQuotesRunsTheSameRun) {
+  const fs::path dir = scratch_dir() / "my scenarios";
+  fs::create_directories(dir);
+  const std::string scenario =
+      write_file(dir / "it's small.textproto", std::string(kSmallScenario) + "\n");
+  const Result first = run_txsim("run \"" + scenario +
+                                 "\" --format json --set 'workload.open_queue[q].customers=1500' "
+                                 "--set \"description=it's short\"");
+  ASSERT_LE(first.exit_code, 1) << first.out;
+  const std::string replay = string_field(parse_json(first.out), "replay_command");
+  ASSERT_EQ(replay.rfind("txsim run ", 0), 0u) << replay;
+  const Result again = run_txsim(replay.substr(std::string("txsim ").size()) + " --format json");
+  ASSERT_LE(again.exit_code, 1) << replay;
+  EXPECT_EQ(string_field(parse_json(again.out), "trace_hash"),
+            string_field(parse_json(first.out), "trace_hash"))
+      << replay;
+  EXPECT_EQ(string_field(parse_json(again.out), "replay_command"), replay);
+}
+
 }  // namespace
 }  // namespace txsim

@@ -97,6 +97,19 @@ TEST(TextSummary, SaysHowManySettledSagasRetentionPruned) {
   EXPECT_NE(to_markdown(r).find("7 settled sagas were pruned by retention"), std::string::npos);
 }
 
+TEST(TextSummary, LatencyOfNoCommittedSagaIsNotPrintedAsZeroMilliseconds) {
+  // Every saga stuck or compensated: there is no committed latency to summarise, and "mean
+  // 0.00 ms" would read as instant commits.
+  report::Report r = testing::sample_report();
+  r.mutable_sagas()->set_started(5);
+  r.mutable_sagas()->set_stuck(5);
+  r.mutable_sagas()->clear_latency_ms();
+  const auto text = to_text_summary(r);
+  EXPECT_NE(text.find("committed latency: none (no saga committed)"), std::string::npos) << text;
+  const auto md = to_markdown(r);
+  EXPECT_NE(md.find("| committed | n/a | n/a | n/a | n/a |"), std::string::npos) << md;
+}
+
 TEST(Markdown, FreshnessSectionWithReplicasCurveAndWitnesses) {
   const auto md = to_markdown(testing::freshness_sample_report());
   EXPECT_NE(md.find("## Read freshness"), std::string::npos);

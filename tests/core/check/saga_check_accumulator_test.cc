@@ -178,6 +178,20 @@ TEST(SagaCheckAccumulator, AnOperationAppliedAfterItsSagaWasFoldedIsAnEffectOnce
   EXPECT_NE(once.summary.find("2 requests arrived after"), std::string::npos) << once.summary;
 }
 
+TEST(SagaCheckAccumulator, PartialEffectsOfAnUnfinishedSagaAreTimedAtItsAcceptance) {
+  // Never finished: the recorder leaves finished_at at zero; the example takes accepted_at.
+  const saga::SagaDefinition definition = saga::testing::upload_saga();
+  saga::HistoryRecorder recorder;
+  recorder.hold_per_saga();
+  recorder.accepted(1, definition, sim::Time::from_ns(7));
+  recorder.op({1, 0, OpType::kAction, OpResult::kApplied, sim::Time::from_ns(8)});
+  SagaCheckAccumulator accumulator;
+  accumulator.fold(*recorder.take(1), [](std::uint32_t step) { return step == 0; });
+  const CheckResult atomicity = accumulator.results()[0];
+  ASSERT_EQ(atomicity.examples.size(), 1u);
+  EXPECT_EQ(atomicity.examples[0].at, sim::Time::from_ns(7));
+}
+
 TEST(SagaCheckAccumulator, KeepsTheFirstExamplesByKeyWhateverTheFoldingOrder) {
   FirstExamples<int> examples;
   for (int key = 30; key >= 1; --key) examples.add(key, {std::to_string(key), "", sim::Time::from_ns(key)});

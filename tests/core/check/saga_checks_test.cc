@@ -65,6 +65,18 @@ TEST_F(SagaChecksTest, AtomicityFindsPartialEffectsAndNamesTheSteps) {
   EXPECT_THAT(result.examples[0].detail, HasSubstr("absent for 'describe', 'publish', 'notify'"));
 }
 
+TEST_F(SagaChecksTest, PartialEffectsOfAnUnfinishedSagaAreTimedAtItsAcceptance) {
+  // A forgotten saga has no outcome, so no finished_at (the recorder leaves it at zero): the
+  // example is timed when the saga was accepted, as no_lost_work times it, never at 0 s.
+  history_.sagas.push_back(
+      {1, &definition_, sim::Time::from_ns(5), SagaOutcome::kNone, sim::Time{}});
+  present(1, {0});
+  const auto result = check_saga_atomicity(history_);
+  ASSERT_EQ(result.examples.size(), 1u);
+  EXPECT_EQ(result.examples[0].at, sim::Time::from_ns(5));
+  EXPECT_EQ(check_no_lost_work(history_).examples.at(0).at, sim::Time::from_ns(5));
+}
+
 TEST_F(SagaChecksTest, NoLostWorkFindsForgottenAndStuckSagas) {
   accept(1, SagaOutcome::kNone);
   accept(2, SagaOutcome::kStuck);

@@ -99,6 +99,29 @@ TEST(ScenarioLoader, UnknownEnumNameIsASyntaxError) {
   EXPECT_THAT(all[0].message, HasSubstr("PIVOTAL"));
 }
 
+TEST(ScenarioLoader, UnknownEnumNameAtTheEndOfALineIsReportedAtTheName) {
+  // The parser stops at the token after the value, here the next line's `step`; the user looks
+  // for the misspelled value itself.
+  const std::string text = replace(kValidSaga, "name: \"upload-video\"",
+                                   "name: \"upload-video\" checkpoint: EVERY_STAGES");
+  const auto all = diagnostics_of(text);
+  ASSERT_FALSE(all.empty());
+  const auto [line, column] = position_of(text, "EVERY_STAGES");
+  EXPECT_EQ(all[0].line, line) << all[0].to_string();
+  EXPECT_EQ(all[0].column, column) << all[0].to_string();
+}
+
+TEST(ScenarioLoader, UnknownEnumNameListsTheValuesOfThatEnum) {
+  // As for an unknown field name, the user is told what would have been accepted.
+  const auto kind = diagnostics_of(replace(kValidSaga, "kind: PIVOT", "kind: pivot"));
+  ASSERT_FALSE(kind.empty());
+  EXPECT_THAT(kind[0].message, HasSubstr("; expected one of COMPENSATABLE, PIVOT, RETRIABLE"));
+  const auto order = diagnostics_of(replace(kValidSaga, "name: \"upload-video\"",
+                                            "name: \"upload-video\" compensation_order: REVRSE"));
+  ASSERT_FALSE(order.empty());
+  EXPECT_THAT(order[0].message, HasSubstr("; expected one of REVERSE, PARALLEL"));
+}
+
 TEST(ScenarioLoader, NegativeValueForUnsignedIsASyntaxError) {
   EXPECT_FALSE(diagnostics_of(replace(kValidSaga, "rate_per_s: 10", "rate_per_s: 10 count: -5"))
                    .empty());

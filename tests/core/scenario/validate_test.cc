@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/txn/saga/definition.h"
 #include "tests/core/scenario/scenario_test_util.h"
 
 namespace txsim::scenario::testing {
@@ -156,11 +157,49 @@ TEST(ScenarioValidate, TwoPivotsOnOnePathAreRejected) {
                "PIVOT step 'c' comes after PIVOT step 'b'");
 }
 
-TEST(ScenarioValidate, PivotsOnParallelBranchesAreAllowed) {
-  // b and c both follow a directly: no path holds two pivots.
+TEST(ScenarioValidate, PivotsOnParallelBranchesAreRejectedUnderSagaProtocols) {
+  // b and c both follow a directly: no path holds two pivots, but the saga engine has one
+  // go/no-go point (if b committed and c failed, the saga could neither finish nor be undone).
   const std::string text = replace(kValidSaga, "kind: RETRIABLE after: \"b\"",
                                    "kind: PIVOT after: \"a\"");
+  expect_error(text, "saga[0].step[2].kind", "kind: PIVOT after: \"a\"",
+               "PIVOT step 'c' runs in parallel with PIVOT step 'b'", "name: \"c\"");
+}
+
+TEST(ScenarioValidate, PivotsOnParallelBranchesAreAllowedUnderTwoPhaseCommit) {
+  // Under 2PC the steps are the parts of one distributed transaction; kinds order nothing.
+  const std::string text =
+      replace(kValidSaga, "kind: RETRIABLE after: \"b\"", "kind: PIVOT after: \"a\"") +
+      "protocol { two_phase_commit { coordinator_node: \"orchestrator\" } }\n";
   EXPECT_TRUE(diagnostics_of(text).empty());
+}
+
+TEST(ScenarioValidate, RetriableStepBeforePivotIsRejected) {
+  // a, then b (retriable), then c (pivot): b can run before the pivot has succeeded.
+  std::string text =
+      replace(kValidSaga, "kind: PIVOT after: \"a\"", "kind: RETRIABLE after: \"a\"");
+  text = replace(text, "kind: RETRIABLE after: \"b\"", "kind: PIVOT after: \"b\"");
+  expect_error(text, "saga[0].step[1].kind", "kind: RETRIABLE after: \"a\"",
+               "RETRIABLE step 'b' can run before PIVOT step 'c' has succeeded");
+}
+
+TEST(ScenarioValidate, RetriableStepParallelToCompensatableStepIsRejected) {
+  // d has no `after`: it runs when the saga starts, before a has succeeded.
+  const std::string text = replace(
+      kValidSaga, "kind: RETRIABLE after: \"b\" }",
+      "kind: RETRIABLE after: \"b\" }\n  step { name: \"d\" service: \"s1\" kind: RETRIABLE }");
+  expect_error(text, "saga[0].step[3].kind", "kind: RETRIABLE }",
+               "RETRIABLE step 'd' can run before COMPENSATABLE step 'a' has succeeded");
+}
+
+TEST(ScenarioValidate, CompensatableStepParallelToPivotIsRejected) {
+  // d follows a, like the pivot b, so it may still run (and fail) after b has committed.
+  const std::string text = replace(
+      kValidSaga, "kind: RETRIABLE after: \"b\" }",
+      "kind: RETRIABLE after: \"b\" after: \"d\" }\n  step { name: \"d\" service: \"s1\" "
+      "compensation: \"undo_d\" after: \"a\" }");
+  expect_error(text, "saga[0].step[3].kind", "step { name: \"d\"",
+               "COMPENSATABLE step 'd' can run in parallel with PIVOT step 'b'");
 }
 
 TEST(ScenarioValidate, PivotWithCompensationIsRejected) {
@@ -338,6 +377,47 @@ RC_GTEST_PROP(ScenarioValidateProperty, CycleReportedIffGraphHasOne, ()) {
     }
   }
   RC_ASSERT(reported == cyclic);
+}
+
+// Random acyclic step graphs with random kinds: `txsim validate` accepts a saga exactly when the
+// saga engine that `txsim run` builds from it (saga::validate_definition) accepts it, so a
+// scenario that validates never stops the run with an internal error.
+RC_GTEST_PROP(ScenarioValidateProperty, KindOrderAcceptedIffTheSagaEngineAcceptsIt, ()) {
+  const int n = *rc::gen::inRange(1, 7);
+  saga::SagaDefinition definition{"upload-video", {}, {}, {}, {}};
+  std::string steps;
+  for (int i = 0; i < n; ++i) {
+    saga::StepDefinition step;
+    step.name = "s" + std::to_string(i);
+    step.service = "s1";
+    step.kind = *rc::gen::element(saga::StepKind::kCompensatable, saga::StepKind::kPivot,
+                                  saga::StepKind::kRetriable);
+    if (step.kind == saga::StepKind::kCompensatable) step.compensation = "undo";
+    for (int j = 0; j < i; ++j) {
+      if (*rc::gen::inRange(0, 3) == 0) step.after.push_back(static_cast<std::uint32_t>(j));
+    }
+    steps += "  step { name: \"" + step.name + "\" service: \"s1\" kind: " +
+             (step.kind == saga::StepKind::kCompensatable ? "COMPENSATABLE compensation: \"undo\""
+              : step.kind == saga::StepKind::kPivot       ? "PIVOT"
+                                                          : "RETRIABLE");
+    for (const auto a : step.after) steps += " after: \"s" + std::to_string(a) + "\"";
+    steps += " }\n";
+    definition.steps.push_back(step);
+  }
+  bool engine_accepts = true;
+  try {
+    saga::validate_definition(definition);
+  } catch (const saga::InvalidSagaDefinition&) {
+    engine_accepts = false;
+  }
+  const std::string text = "name: \"g\"\nstop { arrivals_s: 1 }\ntopology { node { name: "
+                           "\"orchestrator\" } node { name: \"n1\" } }\n"
+                           "service { name: \"s1\" type: \"test.svc\" node: \"n1\" }\n"
+                           "saga {\n  name: \"upload-video\"\n" + steps + "}\n"
+                           "workload { uploads { rate_per_s: 1 kind_mix { video: 1 } } }\n";
+  std::string listing;
+  for (const auto& d : diagnostics_of(text)) listing += d.to_string() + "\n";
+  RC_ASSERT(listing.empty() == engine_accepts);
 }
 
 }  // namespace
