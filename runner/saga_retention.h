@@ -2,9 +2,11 @@
 // frameworks run (DTM's barrier table is purged after a retention period), so that a long run
 // holds memory for the sagas in flight, not for every saga ever run.
 //
-// How: when the orchestrator records a saga's final outcome at time t, the saga is queued to be
-// forgotten at t + horizon. Queued sagas are forgotten when a later saga finishes (no kernel
-// events of its own, so enabling retention never changes a trace hash by itself). Forgetting a
+// How: when a saga's final outcome becomes durable in the orchestrator's saga log at time t
+// (saga::SagaOrchestrator::set_on_finished: once the erasure of its log record is synced, so an
+// outcome lost in a crash, whose saga recovery re-drives, never starts the clock), the saga is
+// queued to be forgotten at t + horizon. Queued sagas are forgotten when a later saga finishes
+// (no kernel events of its own, so enabling retention never changes a trace hash by itself). Forgetting a
 // saga drops, at each step's participant, its barrier records and the service's rows for that
 // saga (SagaParticipant::forget, storage::DurableStore::prune: not modelled writes).
 //
@@ -56,8 +58,8 @@ class SagaRetention {
                 std::vector<std::vector<saga::SagaParticipant*>> participants,
                 BeforeForget before_forget);
 
-  /// A saga reached its final outcome at `at`: forgets the sagas due by `at`, then queues this
-  /// one. REQUIRES: `at` does not decrease between calls.
+  /// A saga's final outcome is durable at `at` (it can no longer be re-driven): forgets the
+  /// sagas due by `at`, then queues this one. REQUIRES: `at` does not decrease between calls.
   void on_finished(std::uint64_t saga_id, std::uint32_t route, sim::Time at);
 
   /// Also called for each forgotten saga, after its participant rows are dropped (e.g. to drop

@@ -187,8 +187,8 @@ void retention_horizon(Validation& v, const FieldCursor& c, const SagaOrchestrat
             "longest step timeout, " + format_number(longest_ms / 1000) + " s (" + longest +
             "): a shorter horizon forgets barrier records while a request can still be in "
             "flight, so a late duplicate would pass the barrier (step timeout + 1 s suits a run "
-            "without faults; an orchestrator crash re-drives sagas whose last record was not "
-            "synced only after its downtime, so add the longest downtime)");
+            "without faults; slow links and latency spikes keep a request in flight longer, so "
+            "add the longest extra delay)");
   }
 }
 

@@ -191,6 +191,12 @@ class DurableStore {
   /// pending writes).
   std::vector<std::pair<std::string, Versioned>> durable_prefix(std::string_view prefix) const;
   std::size_t pending_writes() const { return pending_.size() - pending_head_; }
+  /// The highest version v such that no write (or erase) numbered up to v can still be lost:
+  /// each is durable, or was already lost in an earlier crash (versions are never reused). A
+  /// caller that forgets its writes on crash() may read "numbered <= v" as "durable".
+  std::uint64_t synced_through() const {
+    return pending_head_ < pending_.size() ? pending_[pending_head_].version - 1 : last_sequence_;
+  }
   const StoreStats& stats() const { return stats_; }
   const StoreConfig& config() const { return config_; }
 

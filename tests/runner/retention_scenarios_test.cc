@@ -78,5 +78,37 @@ TEST(RetentionScenarios, ChoreographyWithACrashConcludesTheSameWithRetention) {
       "protocol.saga_choreography.retention_horizon_s=5");
 }
 
+// A saga's outcome is durable only once the sync covering its saga-log erasure completes. This
+// plan (found by `txsim check` on saga-crash with a 2 s horizon, then shrunk) crashes the
+// orchestrator 2 ms after saga 3001 finished, before that sync: the log record comes back and
+// the restarted orchestrator re-drives the saga 3.3 s later, past the horizon. Its rows must
+// still be there for the re-driven requests; forgetting them when the saga first finished let
+// step 2 apply twice (effect_once failed).
+TEST(RetentionScenarios, AnOutcomeLostInAnOrchestratorCrashIsNotForgotten) {
+  const auto loaded = [](bool retention) {
+    std::vector<std::string> overrides = {"stop.arrivals_s=20", "seed=383608494"};
+    if (retention) overrides.push_back("protocol.saga_orchestration.retention_horizon_s=2");
+    auto out = scenario::load_scenario_file(
+        std::string(TXSIM_SOURCE_DIR) + "/scenarios/upload/saga-crash.textproto",
+        plugins::registry(), overrides);
+    out.scenario.clear_faults();
+    auto* crash = out.scenario.mutable_faults()->add_at();
+    crash->set_time_s(15.04);
+    crash->mutable_crash()->set_node("orchestrator");
+    crash->mutable_crash()->set_downtime_s(3.303);
+    auto* blip = out.scenario.mutable_faults()->add_at();
+    blip->set_time_s(18.343);
+    blip->mutable_crash()->set_node("catalog");
+    blip->mutable_crash()->set_downtime_s(0.001);
+    return out;
+  };
+  const report::Report without = run_scenario(loaded(false), {});
+  const report::Report with = run_scenario(loaded(true), {});
+  EXPECT_TRUE(without.passed());
+  for (const auto& c : with.checks()) EXPECT_TRUE(c.passed()) << c.name() << ": " << c.summary();
+  EXPECT_GT(with.sagas().pruned(), 0u);
+  EXPECT_EQ(with.trace_hash(), without.trace_hash());
+}
+
 }  // namespace
 }  // namespace txsim::runner

@@ -39,7 +39,11 @@ SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> route
     }
     stats_.steps.emplace_back(route.definition->steps.size());
   }
-  node_.set_on_crash([this](net::Node&) { instances_.clear(); });
+  node_.set_on_crash([this](net::Node&) {
+    instances_.clear();
+    // Their erasures were lost with the crash: recovery finds their log records again.
+    unsynced_finishes_.clear();
+  });
   node_.set_recovery([this](net::Node&) { return recover(); });
   start_incarnation();
 }
@@ -97,6 +101,7 @@ sim::Task<void> SagaOrchestrator::persist_and_issue(std::uint64_t saga_id,
     // busy, so that periodic recovery does not re-drive it.
     ++it->second.outstanding;
     co_await node_.store().sync();
+    report_durable_finishes();
     it = instances_.find(saga_id);
     if (it == instances_.end()) co_return;
     --it->second.outstanding;
@@ -175,10 +180,26 @@ void SagaOrchestrator::finish(std::uint64_t saga_id, Instance& instance) {
       break;
   }
   if (history_ != nullptr) history_->finished(saga_id, outcome, now);
-  if (routes_[instance.route].definition->checkpoint) node_.store().erase(saga_log_key(saga_id));
   const std::uint32_t route = instance.route;
+  const bool logged = routes_[route].definition->checkpoint;
+  const std::uint64_t erase_version = logged ? node_.store().erase(saga_log_key(saga_id)) : 0;
   instances_.erase(saga_id);
-  if (on_finished_) on_finished_(saga_id, route, outcome, now);
+  if (!on_finished_) return;
+  if (logged) {
+    // Reported by report_durable_finishes once a sync covers the erasure.
+    unsynced_finishes_.push_back({erase_version, saga_id, route, outcome});
+  } else {
+    on_finished_(saga_id, route, outcome, now);
+  }
+}
+
+void SagaOrchestrator::report_durable_finishes() {
+  const std::uint64_t durable = node_.store().synced_through();
+  while (!unsynced_finishes_.empty() && unsynced_finishes_.front().erase_version <= durable) {
+    const UnsyncedFinish done = unsynced_finishes_.front();
+    unsynced_finishes_.pop_front();
+    on_finished_(done.saga_id, done.route, done.outcome, node_.simulator().now());
+  }
 }
 
 sim::Task<void> SagaOrchestrator::recover() {

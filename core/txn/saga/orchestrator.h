@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -73,9 +74,13 @@ class SagaOrchestrator {
   /// first log record is durable. REQUIRES: saga ids are unique per run.
   bool submit(std::uint32_t route, std::uint64_t saga_id, SagaArgs args);
 
-  /// Called when a saga reaches its final outcome in the saga log (after the history is told),
-  /// e.g. to schedule retention (runner/saga_retention.h). An observer: it must not change the
-  /// run. One hook; a new one replaces the old.
+  /// Called once a saga's final outcome is durable in the saga log, with the time that became
+  /// known: when the sync covering the erasure of its log record completes (at once when
+  /// checkpoints are off). A final outcome lost in a crash is never reported here; recovery
+  /// re-drives the saga, which finishes again. Why not at finish: retention
+  /// (runner/saga_retention.h) counts its horizon from here, and a saga whose outcome can still
+  /// be lost can still send requests. An observer: it must not change the run. One hook; a new
+  /// one replaces the old.
   using FinishHook = std::function<void(std::uint64_t saga_id, std::uint32_t route,
                                         SagaOutcome outcome, sim::Time at)>;
   void set_on_finished(FinishHook hook) { on_finished_ = std::move(hook); }
@@ -105,6 +110,15 @@ class SagaOrchestrator {
 
   std::string record(const Instance& instance) const;
 
+  // A finished saga whose log record's erasure is not yet known to be durable.
+  struct UnsyncedFinish {
+    std::uint64_t erase_version;
+    std::uint64_t saga_id;
+    std::uint32_t route;
+    SagaOutcome outcome;
+  };
+  void report_durable_finishes();
+
   net::Node& node_;
   std::vector<SagaRoute> routes_;
   OrchestratorConfig config_;
@@ -113,6 +127,7 @@ class SagaOrchestrator {
   std::map<std::uint64_t, Instance> instances_;
   OrchestratorStats stats_;
   FinishHook on_finished_;
+  std::deque<UnsyncedFinish> unsynced_finishes_;  // in erase order, hence in version order
 };
 
 }  // namespace txsim::saga

@@ -170,8 +170,9 @@ struct ModelRun {
 };
 
 // Invariant: over any interleaving of writes, syncs, time and crashes, the store's visible
-// contents equal every write since the last crash over what survived, and after a crash exactly
-// the writes covered by a completed sync survive.
+// contents equal every write since the last crash over what survived, after a crash exactly
+// the writes covered by a completed sync survive, and synced_through() is the version just
+// before the oldest write a crash could still lose.
 RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
               (const std::vector<std::tuple<int, int, int>>& ops)) {
   ModelRun run(7);
@@ -188,6 +189,14 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
       run.crash();
     }
     RC_ASSERT(values_of(run.store.contents()) == run.reference.fold(run.sequence));
+    std::uint64_t oldest_losable = 0;  // the log holds the writes since the last crash
+    for (const auto& write : run.reference.log) {
+      if (std::get<0>(write) > run.reference.synced_up_to) {
+        oldest_losable = std::get<0>(write);
+        break;
+      }
+    }
+    RC_ASSERT(run.store.synced_through() == (oldest_losable != 0 ? oldest_losable - 1 : run.sequence));
     const auto durable = run.reference.fold(run.reference.synced_up_to);
     RC_ASSERT(values_of(run.store.durable_contents()) == durable);
     // The durable prefix scan is the durable state restricted to the prefix ("k1" holds only k1).
