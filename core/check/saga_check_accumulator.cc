@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include "core/check/saga_checks.h"
+
 namespace txsim::check {
 namespace {
 
@@ -128,7 +130,6 @@ void SagaCheckAccumulator::fold_late(const std::vector<saga::SequencedOp>& ops) 
 
 void SagaCheckAccumulator::fold_compensation_order(const saga::SagaRecord& record) {
   const saga::SagaDefinition* definition = record.instance.definition;
-  if (definition->compensation_order != saga::CompensationOrder::kReverse) return;
   // Position of the first applied compensation of each step.
   std::map<std::uint32_t, const saga::SequencedOp*> applied_at;
   for (const auto& sequenced : record.ops) {
@@ -136,6 +137,10 @@ void SagaCheckAccumulator::fold_compensation_order(const saga::SagaRecord& recor
     if (op.type == OpType::kCompensation && op.result == OpResult::kApplied) {
       applied_at.emplace(op.step, &sequenced);
     }
+  }
+  if (definition->compensation_order != saga::CompensationOrder::kReverse) {
+    compensations_unordered_ += applied_at.size();
+    return;
   }
   const auto& steps = definition->steps;
   for (const auto& [step, first] : applied_at) {
@@ -177,8 +182,7 @@ std::vector<CheckResult> SagaCheckAccumulator::results() const {
                                 : std::string());
   CheckResult order{"compensation_order", 0, {}, ""};
   order_.into(order);
-  order.summary =
-      std::to_string(compensations_checked_) + " compensations checked against reverse order";
+  order.summary = compensation_order_summary(compensations_checked_, compensations_unordered_);
   return {atomicity, lost, once, order};
 }
 

@@ -87,6 +87,7 @@ class SagaCheckAccumulator {
   std::uint64_t late_ops_ = 0;
   FirstExamples<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> order_;
   std::uint64_t compensations_checked_ = 0;
+  std::uint64_t compensations_unordered_ = 0;  // in sagas compensated in parallel
 };
 
 /// Splits a whole history into one record per accepted saga (in acceptance order) and the

@@ -120,6 +120,13 @@ CheckResult check_effect_once(const SagaHistory& history) {
   return result;
 }
 
+std::string compensation_order_summary(std::uint64_t checked, std::uint64_t unordered) {
+  return std::to_string(checked) + " compensations checked against reverse order" +
+         (unordered > 0 ? "; " + std::to_string(unordered) +
+                              " in sagas compensated in parallel (no order required)"
+                        : std::string());
+}
+
 CheckResult check_compensation_order(const SagaHistory& history) {
   CheckResult result{"compensation_order", 0, {}, ""};
   const auto sagas = index_sagas(history);
@@ -132,11 +139,15 @@ CheckResult check_compensation_order(const SagaHistory& history) {
     }
   }
   std::uint64_t checked = 0;
+  std::uint64_t unordered = 0;
   for (const auto& [key, position] : applied_at) {
     const auto found = sagas.find(key.first);
     if (found == sagas.end()) continue;
     const SagaInstance& saga = *found->second;
-    if (saga.definition->compensation_order != saga::CompensationOrder::kReverse) continue;
+    if (saga.definition->compensation_order != saga::CompensationOrder::kReverse) {
+      ++unordered;
+      continue;
+    }
     ++checked;
     const auto& steps = saga.definition->steps;
     for (std::uint32_t next = 0; next < steps.size(); ++next) {
@@ -151,7 +162,7 @@ CheckResult check_compensation_order(const SagaHistory& history) {
       }
     }
   }
-  result.summary = std::to_string(checked) + " compensations checked against reverse order";
+  result.summary = compensation_order_summary(checked, unordered);
   return result;
 }
 

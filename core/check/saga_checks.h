@@ -13,6 +13,9 @@
 // Each violation names the saga id, the steps and the simulated time.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "core/check/check_result.h"
 #include "core/txn/saga/history.h"
 
@@ -29,5 +32,9 @@ CheckResult check_saga_atomicity(const SagaHistory& history);
 CheckResult check_no_lost_work(const SagaHistory& history);
 CheckResult check_effect_once(const SagaHistory& history);
 CheckResult check_compensation_order(const SagaHistory& history);
+
+/// The compensation_order summary: "N compensations checked against reverse order", and how
+/// many were not checked because their saga compensates in parallel (no order is required).
+std::string compensation_order_summary(std::uint64_t checked, std::uint64_t unordered);
 
 }  // namespace txsim::check

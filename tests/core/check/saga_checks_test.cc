@@ -123,8 +123,15 @@ TEST_F(SagaChecksTest, CompensationOrderFindsAPredecessorUndoneFirst) {
   EXPECT_EQ(result.violations, 1u);
   EXPECT_THAT(result.examples[0].detail,
               HasSubstr("'ingest' was compensated before its successor 'describe'"));
+  EXPECT_EQ(result.summary, "2 compensations checked against reverse order");
   definition_.compensation_order = saga::CompensationOrder::kParallel;
-  EXPECT_TRUE(check_compensation_order(history_).passed()) << "parallel order allows any order";
+  const auto parallel = check_compensation_order(history_);
+  EXPECT_TRUE(parallel.passed()) << "parallel order allows any order";
+  // Both compensations were applied, and neither was held to an order: the summary says so
+  // rather than "0 compensations checked".
+  EXPECT_EQ(parallel.summary,
+            "0 compensations checked against reverse order; 2 in sagas compensated in parallel "
+            "(no order required)");
 }
 
 TEST_F(SagaChecksTest, ExamplesAreCappedButViolationsAreCounted) {
