@@ -1,6 +1,7 @@
 // Validation of `protocol` and `workload`: known nodes and sagas, rates and counts in range,
 // the upload kind mix summing to 1, and arrivals that stop.
 #include <cmath>
+#include <cstdio>
 
 #include "core/cqrs/choreography_timing.h"
 #include "core/scenario/validation.h"
@@ -31,13 +32,26 @@ void known_saga(Validation& v, const FieldCursor& at, const Message& parent,
   }
 }
 
-// Arrivals without a count stop only at stop.arrivals_s; without either they never stop.
+// Arrivals without a count stop only at stop.arrivals_s; without either they never stop, and
+// with a rate too high for that span they would not end in any reasonable time.
 void bounded(Validation& v, const FieldCursor& at, const Message& parent, bool has_count,
-             const Scenario& s) {
-  if (!has_count && s.stop().arrivals_s() == 0) {
+             double rate_per_s, const Scenario& s) {
+  if (has_count) return;
+  const double span_s = s.stop().arrivals_s();
+  if (span_s == 0) {
     v.error(at, parent, "count", -1,
             "is unset and stop.arrivals_s is 0, so arrivals would never stop; expected a count "
             "or stop { arrivals_s: ... }");
+    return;
+  }
+  const double expected = rate_per_s * span_s;
+  if (rate_per_s > 0 && rate_per_s <= kMaxRatePerS && expected > static_cast<double>(kMaxCount)) {
+    char about[32];
+    std::snprintf(about, sizeof about, "%.3g", expected);
+    v.error(at, parent, "rate_per_s", -1,
+            "is " + format_number(rate_per_s) + " with stop.arrivals_s " + format_number(span_s) +
+                ", about " + about + " arrivals; expected at most 1e9 arrivals in one run "
+                "(lower the rate or stop.arrivals_s, or set a count)");
   }
 }
 
@@ -71,7 +85,7 @@ void uploads(Validation& v, const FieldCursor& at, const Workload& w, const Scen
   const FieldCursor c = at.nested(w, "uploads");
   v.rate_per_s(c, u, "rate_per_s", u.rate_per_s());
   if (u.has_count()) v.count(c, u, "count", u.count(), 1, kMaxCount, "uploads");
-  bounded(v, c, u, u.has_count(), s);
+  bounded(v, c, u, u.has_count(), u.rate_per_s(), s);
   const KindMix& mix = u.kind_mix();
   const FieldCursor m = c.nested(u, "kind_mix");
   // Check all three (each reports its own problem) before judging the sum.
@@ -109,7 +123,7 @@ void transfers(Validation& v, const FieldCursor& at, const Workload& w, const Sc
   const FieldCursor c = at.nested(w, "transfers");
   v.rate_per_s(c, t, "rate_per_s", t.rate_per_s());
   if (t.has_count()) v.count(c, t, "count", t.count(), 1, kMaxCount, "transfers");
-  bounded(v, c, t, t.has_count(), s);
+  bounded(v, c, t, t.has_count(), t.rate_per_s(), s);
   known_saga(v, c, t, "saga", t.saga(), "");
   if (t.has_keys_per_participant()) {
     v.count(c, t, "keys_per_participant", t.keys_per_participant(), 1, 100'000'000, "keys");
@@ -149,7 +163,7 @@ void saga_arrivals(Validation& v, const FieldCursor& at, const Workload& w, cons
     }
     v.rate_per_s(c, a, "rate_per_s", a.rate_per_s());
     if (a.has_count()) v.count(c, a, "count", a.count(), 1, kMaxCount, "sagas");
-    bounded(v, c, a, a.has_count(), s);
+    bounded(v, c, a, a.has_count(), a.rate_per_s(), s);
   }
 }
 

@@ -284,6 +284,21 @@ TEST(ScenarioValidate, UnboundedArrivalsAreRejected) {
   expect_error(text, "workload.uploads.count", "uploads", "arrivals would never stop");
 }
 
+// Each value within its own range, but 1e7 arrivals per second for 1e6 s is 1e13 arrivals, far
+// past the 1e9 a run may have; at 1e3 s it is exactly 1e10 (still refused), at 100 s 1e9 (fine).
+TEST(ScenarioValidate, ArrivalsBeyondTheRunLimitAreRejected) {
+  const std::string fast = replace(kValidSaga, "rate_per_s: 10", "rate_per_s: 1e7");
+  expect_error(replace(fast, "arrivals_s: 10", "arrivals_s: 1e6"), "workload.uploads.rate_per_s",
+               "rate_per_s", "about 1e+13 arrivals; expected at most 1e9 arrivals in one run");
+  expect_error(replace(fast, "arrivals_s: 10", "arrivals_s: 1000"), "workload.uploads.rate_per_s",
+               "rate_per_s", "expected at most 1e9 arrivals");
+  EXPECT_TRUE(diagnostics_of(replace(fast, "arrivals_s: 10", "arrivals_s: 100")).empty());
+  // A count bounds the run whatever the rate and span.
+  EXPECT_TRUE(diagnostics_of(replace(replace(fast, "arrivals_s: 10", "arrivals_s: 1e6"),
+                                     "rate_per_s: 1e7", "rate_per_s: 1e7 count: 1000"))
+                  .empty());
+}
+
 TEST(ScenarioValidate, UnknownEnumNumberIsRejected) {
   const std::string text = replace(kValidSaga, "name: \"upload-video\"",
                                    "name: \"upload-video\" checkpoint: 7");
