@@ -118,6 +118,7 @@ class SagaOrchestrator {
     SagaOutcome outcome;
   };
   void report_durable_finishes();
+  void report_finishes_kept_by_crash();
 
   net::Node& node_;
   std::vector<SagaRoute> routes_;
