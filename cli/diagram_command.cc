@@ -2,6 +2,7 @@
 // --instance the path one saga instance took in a run (reports/instance_diagram.h).
 #include <boost/program_options.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -135,7 +136,9 @@ int diagram_command(const std::vector<std::string>& args) {
   if (!parsed) return exit_code;
   if (parsed->options["format"].defaulted()) {
     // -o saga.dot without --format: the file name says what the user wants in it.
-    const std::string extension = std::filesystem::path(out_path).extension().string();
+    // Any case: saga.PNG is a PNG file too.
+    std::string extension = std::filesystem::path(out_path).extension().string();
+    for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (extension == ".dot" || extension == ".gv") format = "dot";
     if (extension == ".png") format = "png";
   }

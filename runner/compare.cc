@@ -194,14 +194,17 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
   // of a comparison is judged by every check that applies to it (e.g. twopc_atomicity for 2PC).
   out.scenario.mutable_checks()->clear_run();
   auto* protocol = out.scenario.mutable_protocol();
-  // The node that runs the protocol's coordination: the saga orchestrator's or the 2PC
-  // coordinator's node, whichever the scenario names, else the default "orchestrator".
+  // The node that runs the protocol's coordination: the saga orchestrator's, the 2PC
+  // coordinator's or the choreography broker's node, whichever the scenario names, else the
+  // default "orchestrator".
   const auto& named = loaded.scenario.protocol();
   const std::string orchestrator =
       !named.saga_orchestration().orchestrator_node().empty()
           ? named.saga_orchestration().orchestrator_node()
       : !named.two_phase_commit().coordinator_node().empty()
           ? named.two_phase_commit().coordinator_node()
+      : !named.saga_choreography().broker_node().empty()
+          ? named.saga_choreography().broker_node()
           : "orchestrator";
   // Both saga protocols keep settled sagas for the same horizon, so that they are compared on
   // the same memory policy (2PC has none) — where the other protocol accepts it: a horizon long
@@ -224,10 +227,9 @@ scenario::LoadedScenario with_protocol(const scenario::LoadedScenario& loaded,
   if (name == "saga") {
     if (!protocol->has_saga_orchestration()) {
       auto* orchestration = protocol->mutable_saga_orchestration();
-      // From a 2PC scenario the orchestrator takes the coordinator's node, as the 2PC
-      // conversion below puts the coordinator on the orchestrator's.
-      const std::string& coordinator = named.two_phase_commit().coordinator_node();
-      if (!coordinator.empty()) orchestration->set_orchestrator_node(coordinator);
+      // From a 2PC or choreography scenario the orchestrator takes the coordinator's or the
+      // broker's node, as the conversions below put those on the orchestrator's.
+      if (orchestrator != "orchestrator") orchestration->set_orchestrator_node(orchestrator);
       keep_horizon_if_accepted(orchestration);
     }
     return out;

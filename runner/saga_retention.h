@@ -17,8 +17,8 @@
 //
 // Trade-off (why it is off by default): the verdict is the state at t + horizon. A request for
 // the saga that is still in flight after that (a network duplicate, a retry whose earlier
-// attempt outlived its timeout, a saga re-driven by an orchestrator that restarted after more
-// than the horizon) finds no barrier record and runs again, like a request to a participant
+// attempt outlived its timeout; not a saga re-driven after an orchestrator crash, since the
+// clock starts only once its outcome is durable) finds no barrier record and runs again, like a request to a participant
 // without a barrier; effect_once reports such a request if it was applied (a late operation,
 // core/check/saga_check_accumulator.h), but saga_atomicity does not see effects written after
 // the verdict. So the horizon must exceed the longest time a request for a finished saga can

@@ -56,8 +56,30 @@ int column_of_named_field(std::string_view text, int line, int column, const std
   return found == std::string_view::npos ? column : static_cast<int>(found) + 1;
 }
 
+// Whether offset `at` of `text` lies in a `#` comment: a '#' before it on its line, outside a
+// quoted string.
+bool in_comment(std::string_view text, std::size_t line_start, std::size_t at) {
+  char quote = 0;
+  for (std::size_t i = line_start; i < at; ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#') {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The parser reports an unknown enum value at the token after it, which may be on the next
-// line; move the position back to the value itself, the last whole word `value` before it.
+// line; move the position back to the value itself, the last whole word `value` before it
+// outside comments.
 std::pair<int, int> position_of_enum_value(std::string_view text, int line, int column,
                                            const std::string& message) {
   static constexpr std::string_view kMarker = "Unknown enumeration value of \"";
@@ -77,6 +99,7 @@ std::pair<int, int> position_of_enum_value(std::string_view text, int line, int 
     const std::size_t end = at + value.size();
     if (word(text[at - 1]) || (end < text.size() && word(text[end]))) continue;
     const std::size_t line_start = text.rfind('\n', at);
+    if (in_comment(text, line_start == std::string_view::npos ? 0 : line_start + 1, at)) continue;
     const int found_line =
         1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
     const int found_column =

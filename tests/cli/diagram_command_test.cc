@@ -120,6 +120,11 @@ TEST_F(TxsimCli, OutputExtensionChoosesTheFormatUnlessFormatIsGiven) {
   EXPECT_EQ(png.exit_code, 0) << png.err;
   EXPECT_EQ(read(png_path).rfind("\x89PNG", 0), 0u);
 
+  const auto upper_path = dir_ / "FIRST.DOT";  // the extension in any case
+  const auto upper = txsim("diagram " + scenario() + " --saga first -o " + upper_path.string());
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
+  EXPECT_EQ(read(upper_path).rfind("digraph G {", 0), 0u) << read(upper_path).substr(0, 80);
+
   const auto svg_path = dir_ / "first-as-svg.dot";
   const auto svg =
       txsim("diagram " + scenario() + " --saga first --format svg -o " + svg_path.string());

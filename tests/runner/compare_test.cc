@@ -97,6 +97,19 @@ TEST(Compare, FromTwoPhaseCommitTheSagaProtocolsCoordinateOnTheCoordinatorsNode)
   EXPECT_EQ(choreography.scenario.protocol().saga_choreography().broker_node(), "coordinator");
 }
 
+TEST(Compare, FromChoreographyTheOtherProtocolsCoordinateOnTheBrokersNode) {
+  // scenarios/upload/choreography.textproto has no node "orchestrator": its broker runs on
+  // "broker", which runs no service and must then host the orchestrator and the coordinator.
+  const auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
+  ASSERT_EQ(loaded.scenario.protocol().saga_choreography().broker_node(), "broker");
+  const auto saga = with_protocol(loaded, "saga");
+  EXPECT_EQ(saga.scenario.protocol().saga_orchestration().orchestrator_node(), "broker");
+  EXPECT_NO_THROW(scenario::validate(saga, plugins::registry()));
+  const auto twopc = with_protocol(loaded, "2pc");
+  EXPECT_EQ(twopc.scenario.protocol().two_phase_commit().coordinator_node(), "broker");
+  EXPECT_NO_THROW(scenario::validate(twopc, plugins::registry()));
+}
+
 TEST(Compare, BothSagaProtocolsKeepTheScenariosRetentionHorizon) {
   auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   loaded.scenario.mutable_protocol()->mutable_saga_orchestration()->set_retention_horizon_s(12);
@@ -242,9 +255,10 @@ TEST(Compare, AHorizonTooShortForTheOtherSagaProtocolIsNotCarriedOver) {
 }
 
 TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) {
-  // The saga and 2PC conversions put the orchestrator or coordinator on the default node
-  // "orchestrator", which this choreography scenario does not have.
-  const auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
+  // Without a broker_node to take over, the saga conversion puts the orchestrator on the
+  // default node "orchestrator", which this choreography scenario does not have.
+  auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
+  loaded.scenario.mutable_protocol()->mutable_saga_choreography()->clear_broker_node();
   int runs = 0;
   const CompareOptions options = counting_fake_runs({"choreography", "saga"}, runs);
   try {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 
+#include "core/txn/saga/saga_log_key.h"
 #include "runner/saga_world.h"
 #include "tests/support/chain_world.h"
 
@@ -141,6 +144,76 @@ TEST(SagaWorld, RecoveryFindsLoggedSagasOfEveryIdWidth) {
   EXPECT_EQ(world.orchestrator().stats().recovered, ids.size());
   EXPECT_EQ(world.orchestrator().stats().committed, ids.size());
   for (const auto& c : world.run_checks()) EXPECT_TRUE(c.passed()) << c.name << ": " << c.summary;
+}
+
+// Where the orchestrator's node also runs a service, that service's syncs can make a finished
+// saga's log erasure durable before the orchestrator's own next sync reports it. A crash in
+// between must not void the report: the record is gone, so recovery will not re-drive the saga,
+// and nothing else would ever report it (retention would keep its rows for the rest of the run).
+struct FinishProbe {
+  SagaWorld* world = nullptr;
+  net::Node* node = nullptr;
+  std::map<std::uint64_t, int> reported;
+  std::set<std::uint64_t> durable_unreported_at_crash;
+  sim::Time last_at;
+  bool reported_before_durable = false;
+  bool at_decreased = false;
+  bool durable(std::uint64_t saga_id) const {
+    return node->store().durable_prefix(saga::saga_log_key(saga_id)).empty();
+  }
+};
+
+// Invariant: each finished saga is reported at most once, only once its log erasure is durable,
+// at non-decreasing times, and a crash never voids the report of an erasure already durable.
+TEST(SagaWorld, AFinishMadeDurableByAServiceSharingTheNodeIsReportedDespiteACrash) {
+  std::size_t voided = 0;
+  for (int k = 0; k < 12; ++k) {
+    sim::Simulator simulator(100 + static_cast<std::uint64_t>(k));
+    Options options;
+    SagaWorldConfig config = three_step_world(options);
+    config.orchestrator_node = "n3";  // also runs s3, whose syncs cover the orchestrator's writes
+    SagaWorld world(simulator, std::move(config));
+    FinishProbe probe;
+    probe.world = &world;
+    probe.node = &world.node("n3");
+    world.orchestrator().set_on_finished(
+        [&probe](std::uint64_t saga_id, std::uint32_t, saga::SagaOutcome, sim::Time at) {
+          ++probe.reported[saga_id];
+          if (!probe.durable(saga_id)) probe.reported_before_durable = true;
+          if (at < probe.last_at) probe.at_decreased = true;
+          probe.last_at = at;
+        });
+    test_support::submit_one_per_millisecond(simulator, world, 400);
+    const std::uint32_t kind = simulator.register_kind("test.crash");
+    const sim::Time crash = sim::Time::zero() + sim::microseconds(150'000 + 9'137 * k);
+    simulator.schedule_at(
+        crash, kind,
+        [](void* p, std::uint64_t) {
+          auto& probe = *static_cast<FinishProbe*>(p);
+          for (const auto& saga : probe.world->history().history().sagas) {
+            if (saga.outcome != saga::SagaOutcome::kNone && !probe.reported.count(saga.saga_id) &&
+                probe.durable(saga.saga_id)) {
+              probe.durable_unreported_at_crash.insert(saga.saga_id);
+            }
+          }
+          probe.node->crash();
+        },
+        &probe);
+    simulator.schedule_at(
+        crash + sim::milliseconds(20), kind,
+        [](void* n, std::uint64_t) { static_cast<net::Node*>(n)->restart(); }, probe.node);
+    simulator.run(sim::Time::zero() + sim::seconds(60));
+    EXPECT_FALSE(probe.reported_before_durable);
+    EXPECT_FALSE(probe.at_decreased);
+    for (const auto& [saga_id, times] : probe.reported) EXPECT_EQ(times, 1) << "saga " << saga_id;
+    for (const std::uint64_t saga_id : probe.durable_unreported_at_crash) {
+      EXPECT_EQ(probe.reported.count(saga_id), 1u)
+          << "saga " << saga_id << ": its erasure was durable at the crash (seed " << 100 + k << ")";
+      ++voided;
+    }
+  }
+  // The window must have been hit, or the test proves nothing.
+  EXPECT_GT(voided, 0u);
 }
 
 }  // namespace

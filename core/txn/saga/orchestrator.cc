@@ -41,8 +41,7 @@ SagaOrchestrator::SagaOrchestrator(net::Node& node, std::vector<SagaRoute> route
   }
   node_.set_on_crash([this](net::Node&) {
     instances_.clear();
-    // Their erasures were lost with the crash: recovery finds their log records again.
-    unsynced_finishes_.clear();
+    report_finishes_kept_by_crash();
   });
   node_.set_recovery([this](net::Node&) { return recover(); });
   start_incarnation();
@@ -199,6 +198,21 @@ void SagaOrchestrator::report_durable_finishes() {
     const UnsyncedFinish done = unsynced_finishes_.front();
     unsynced_finishes_.pop_front();
     on_finished_(done.saga_id, done.route, done.outcome, node_.simulator().now());
+  }
+}
+
+void SagaOrchestrator::report_finishes_kept_by_crash() {
+  // The store has crashed already (net::Node::crash), so synced_through() no longer tells what
+  // was synced; the log itself does. An erasure the crash lost brought the saga's record back
+  // (recovery re-drives the saga, which finishes again); one already durable, e.g. synced by a
+  // service sharing this node's store, left no record, and nothing else would report it.
+  std::deque<UnsyncedFinish> finishes;
+  finishes.swap(unsynced_finishes_);
+  const auto& contents = node_.store().contents();
+  for (const UnsyncedFinish& done : finishes) {
+    if (on_finished_ && !contents.contains(saga_log_key(done.saga_id))) {
+      on_finished_(done.saga_id, done.route, done.outcome, node_.simulator().now());
+    }
   }
 }
 

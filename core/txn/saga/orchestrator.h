@@ -75,12 +75,14 @@ class SagaOrchestrator {
   bool submit(std::uint32_t route, std::uint64_t saga_id, SagaArgs args);
 
   /// Called once a saga's final outcome is durable in the saga log, with the time that became
-  /// known: when the sync covering the erasure of its log record completes (at once when
-  /// checkpoints are off). A final outcome lost in a crash is never reported here; recovery
-  /// re-drives the saga, which finishes again. Why not at finish: retention
-  /// (runner/saga_retention.h) counts its horizon from here, and a saga whose outcome can still
-  /// be lost can still send requests. An observer: it must not change the run. One hook; a new
-  /// one replaces the old.
+  /// known: when the orchestrator's next sync, which covers the erasure of its log record,
+  /// completes (at once when checkpoints are off; at the crash of its node when a sync by
+  /// another component of the node made the erasure durable first). Not reported: sagas that
+  /// finish before the hook is set or after the orchestrator's last sync of a run, and a final
+  /// outcome lost in a crash (recovery re-drives the saga, which finishes again). Why not at
+  /// finish: retention (runner/saga_retention.h) counts its horizon from here, and a saga whose
+  /// outcome can still be lost can still send requests. An observer: it must not change the
+  /// run. One hook; a new one replaces the old.
   using FinishHook = std::function<void(std::uint64_t saga_id, std::uint32_t route,
                                         SagaOutcome outcome, sim::Time at)>;
   void set_on_finished(FinishHook hook) { on_finished_ = std::move(hook); }
@@ -118,6 +120,7 @@ class SagaOrchestrator {
     SagaOutcome outcome;
   };
   void report_durable_finishes();
+  void report_finishes_kept_by_crash();
 
   net::Node& node_;
   std::vector<SagaRoute> routes_;

@@ -111,6 +111,17 @@ TEST(ScenarioLoader, UnknownEnumNameAtTheEndOfALineIsReportedAtTheName) {
   EXPECT_EQ(all[0].column, column) << all[0].to_string();
 }
 
+TEST(ScenarioLoader, UnknownEnumNameRepeatedInAFollowingCommentIsReportedAtTheValue) {
+  // Searching back from the next token must skip the comment that quotes the value.
+  const std::string text = replace(kValidSaga, "name: \"upload-video\"",
+                                   "name: \"upload-video\" checkpoint: EVERY_STAGES  # EVERY_STAGES?");
+  const auto all = diagnostics_of(text);
+  ASSERT_FALSE(all.empty());
+  const auto [line, column] = position_of(text, "EVERY_STAGES");  // the first: the value
+  EXPECT_EQ(all[0].line, line) << all[0].to_string();
+  EXPECT_EQ(all[0].column, column) << all[0].to_string();
+}
+
 TEST(ScenarioLoader, UnknownEnumNameListsTheValuesOfThatEnum) {
   // As for an unknown field name, the user is told what would have been accepted.
   const auto kind = diagnostics_of(replace(kValidSaga, "kind: PIVOT", "kind: pivot"));
