@@ -197,7 +197,7 @@ void SagaOrchestrator::report_durable_finishes() {
   while (!unsynced_finishes_.empty() && unsynced_finishes_.front().erase_version <= durable) {
     const UnsyncedFinish done = unsynced_finishes_.front();
     unsynced_finishes_.pop_front();
-    on_finished_(done.saga_id, done.route, done.outcome, node_.simulator().now());
+    if (on_finished_) on_finished_(done.saga_id, done.route, done.outcome, node_.simulator().now());
   }
 }
 
