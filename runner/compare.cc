@@ -266,7 +266,8 @@ report::ComparisonReport compare(const scenario::LoadedScenario& loaded,
     // converted (its default node does not exist, or it keeps a setting the runner does not
     // implement), before anything runs.
     const scenario::LoadedScenario converted = with_protocol(loaded, p);
-    const std::string refusal = "protocol '" + p + "' cannot run this scenario as converted for it:";
+    const std::string refusal =
+        "protocol '" + p + "' cannot run this scenario as converted for it:";
     try {
       scenario::validate(converted, plugins::registry());
     } catch (const scenario::ScenarioError& e) {

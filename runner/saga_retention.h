@@ -6,9 +6,10 @@
 // (saga::SagaOrchestrator::set_on_finished: once the erasure of its log record is synced, so an
 // outcome lost in a crash, whose saga recovery re-drives, never starts the clock), the saga is
 // queued to be forgotten at t + horizon. Queued sagas are forgotten when a later saga finishes
-// (no kernel events of its own, so enabling retention never changes a trace hash by itself). Forgetting a
-// saga drops, at each step's participant, its barrier records and the service's rows for that
-// saga (SagaParticipant::forget, storage::DurableStore::prune: not modelled writes).
+// (no kernel events of its own, so enabling retention never changes a trace hash by itself).
+// Forgetting a saga drops, at each step's participant, its barrier records and the service's
+// rows for that saga (SagaParticipant::forget, storage::DurableStore::prune: not modelled
+// writes).
 //
 // Checkers keep seeing every saga: just before forgetting, the `before_forget` hook runs while
 // the saga's rows are still there — SagaWorld reads the saga's effects (`effect_present` per
@@ -18,13 +19,13 @@
 // Trade-off (why it is off by default): the verdict is the state at t + horizon. A request for
 // the saga that is still in flight after that (a network duplicate, a retry whose earlier
 // attempt outlived its timeout; not a saga re-driven after an orchestrator crash, since the
-// clock starts only once its outcome is durable) finds no barrier record and runs again, like a request to a participant
-// without a barrier; effect_once reports such a request if it was applied (a late operation,
-// core/check/saga_check_accumulator.h), but saga_atomicity does not see effects written after
-// the verdict. So the horizon must exceed the longest time a request for a finished saga can
-// stay in flight (longest step timeout plus message latency and service time); the scenario
-// field saga_orchestration.retention_horizon_s refuses a horizon shorter than the longest step
-// timeout.
+// clock starts only once its outcome is durable) finds no barrier record and runs again, like
+// a request to a participant without a barrier; effect_once reports such a request if it was
+// applied (a late operation, core/check/saga_check_accumulator.h), but saga_atomicity does not
+// see effects written after the verdict. So the horizon must exceed the longest time a request
+// for a finished saga can stay in flight (longest step timeout plus message latency and service
+// time); the scenario field saga_orchestration.retention_horizon_s refuses a horizon shorter
+// than the longest step timeout.
 //
 // Under saga choreography the outcome is the monitor's (cqrs::ChoreographyMonitor) and each
 // service node also drops the saga's state row ("cs/<saga>"), if its own fold saw the saga end.

@@ -208,7 +208,8 @@ TEST(SagaWorld, AFinishMadeDurableByAServiceSharingTheNodeIsReportedDespiteACras
     for (const auto& [saga_id, times] : probe.reported) EXPECT_EQ(times, 1) << "saga " << saga_id;
     for (const std::uint64_t saga_id : probe.durable_unreported_at_crash) {
       EXPECT_EQ(probe.reported.count(saga_id), 1u)
-          << "saga " << saga_id << ": its erasure was durable at the crash (seed " << 100 + k << ")";
+          << "saga " << saga_id << ": its erasure was durable at the crash (seed " << 100 + k
+          << ")";
       ++voided;
     }
   }

@@ -113,8 +113,9 @@ TEST(ScenarioLoader, UnknownEnumNameAtTheEndOfALineIsReportedAtTheName) {
 
 TEST(ScenarioLoader, UnknownEnumNameRepeatedInAFollowingCommentIsReportedAtTheValue) {
   // Searching back from the next token must skip the comment that quotes the value.
-  const std::string text = replace(kValidSaga, "name: \"upload-video\"",
-                                   "name: \"upload-video\" checkpoint: EVERY_STAGES  # EVERY_STAGES?");
+  const std::string text =
+      replace(kValidSaga, "name: \"upload-video\"",
+              "name: \"upload-video\" checkpoint: EVERY_STAGES  # EVERY_STAGES?");
   const auto all = diagnostics_of(text);
   ASSERT_FALSE(all.empty());
   const auto [line, column] = position_of(text, "EVERY_STAGES");  // the first: the value

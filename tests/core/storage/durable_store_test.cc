@@ -196,7 +196,8 @@ RC_GTEST_PROP(DurableStoreModel, CrashKeepsExactlyTheSyncedWrites,
         break;
       }
     }
-    RC_ASSERT(run.store.synced_through() == (oldest_losable != 0 ? oldest_losable - 1 : run.sequence));
+    RC_ASSERT(run.store.synced_through() ==
+              (oldest_losable != 0 ? oldest_losable - 1 : run.sequence));
     const auto durable = run.reference.fold(run.reference.synced_up_to);
     RC_ASSERT(values_of(run.store.durable_contents()) == durable);
     // The durable prefix scan is the durable state restricted to the prefix ("k1" holds only k1).
