@@ -19,7 +19,10 @@ inline std::string shell_quote(std::string_view text) {
 }
 
 /// `text` as it is when every character is one the shell takes literally in a word, else quoted.
+/// A leading '=' is quoted too: zsh, a common interactive shell, expands "=name" to the path of
+/// command `name`.
 inline std::string shell_word(std::string_view text) {
+  if (text.starts_with('=')) return shell_quote(text);
   const auto plain = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view("_-./:=,+@%").find(c) != std::string_view::npos;

@@ -34,6 +34,8 @@ TEST(ShellQuote, SpacesQuotesAndGlobsAreQuoted) {
   EXPECT_EQ(shell_word("saga[upload-video].checkpoint=NONE"),
             "'saga[upload-video].checkpoint=NONE'");
   EXPECT_EQ(shell_word(""), "''");
+  EXPECT_EQ(shell_word("=ls"), "'=ls'") << "zsh would expand =ls to the path of ls";
+  EXPECT_EQ(shell_word("a=ls"), "a=ls");
 }
 
 // Any text without NUL (printable, spaces, quotes, $, backslashes, newlines): sh reads the quoted
