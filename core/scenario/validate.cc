@@ -217,6 +217,15 @@ void validate(const LoadedScenario& loaded, const PluginCatalog& catalog) {
   const Scenario& s = loaded.scenario;
   const FieldCursor root(&loaded.source->tree, "", 1, 1);
   if (s.name().empty()) v.error(root, s, "name", -1, "is missing; expected a short scenario name");
+  // The name becomes part of file names (txsim check's counterexample) and of one-line comments.
+  const bool fits_a_file_name = std::none_of(s.name().begin(), s.name().end(), [](char c) {
+    return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (!fits_a_file_name) {
+    v.error(root, s, "name", -1,
+            "holds '/', '\\' or a control character; expected a short scenario name usable in a "
+            "file name (txsim check names its counterexample file after it)");
+  }
   const FieldCursor stop = root.nested(s, "stop");
   v.seconds(stop, s.stop(), "arrivals_s", s.stop().arrivals_s());
   v.seconds(stop, s.stop(), "drain_s", s.stop().drain_s());

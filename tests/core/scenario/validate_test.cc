@@ -299,6 +299,17 @@ TEST(ScenarioValidate, ArrivalsBeyondTheRunLimitAreRejected) {
                   .empty());
 }
 
+// `txsim check` writes "<name>-counterexample.textproto" with a "# Replay:" comment line: a
+// name with a path separator or a newline would put the file elsewhere or break the comment.
+TEST(ScenarioValidate, NamesThatCannotBeAFileNameAreRejected) {
+  for (const char* bad : {"a/b", "a\\\\b", "a\\nb", "a\\tb"}) {
+    expect_error(replace(kValidSaga, "name: \"ok\"", std::string("name: \"") + bad + "\""), "name",
+                 "name", "expected a short scenario name usable in a file name");
+  }
+  EXPECT_TRUE(diagnostics_of(replace(kValidSaga, "name: \"ok\"", "name: \"w1a saga-chain.v2\""))
+                  .empty());
+}
+
 TEST(ScenarioValidate, UnknownEnumNumberIsRejected) {
   const std::string text = replace(kValidSaga, "name: \"upload-video\"",
                                    "name: \"upload-video\" checkpoint: 7");
