@@ -86,13 +86,11 @@ std::pair<int, int> position_of_enum_value(std::string_view text, int line, int 
   if (message.rfind(kMarker, 0) != 0) return {line, column};
   const std::string value =
       message.substr(kMarker.size(), message.find('"', kMarker.size()) - kMarker.size());
-  std::size_t offset = 0;  // of the reported position
-  for (int l = 1; l < line && offset != std::string_view::npos; ++l) {
-    offset = text.find('\n', offset);
-    if (offset != std::string_view::npos) ++offset;
-  }
-  if (offset == std::string_view::npos || value.empty()) return {line, column};
-  offset = std::min(text.size(), offset + static_cast<std::size_t>(std::max(column - 1, 0)));
+  const std::string_view reported = line_of(text, line);
+  if (reported.data() == nullptr || value.empty()) return {line, column};
+  const std::size_t offset =
+      std::min(text.size(), static_cast<std::size_t>(reported.data() - text.data()) +
+                                static_cast<std::size_t>(std::max(column - 1, 0)));
   const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   for (std::size_t at = text.rfind(value, offset); at != std::string_view::npos && at > 0;
        at = text.rfind(value, at - 1)) {
@@ -107,6 +105,12 @@ std::pair<int, int> position_of_enum_value(std::string_view text, int line, int 
     return {found_line, found_column};
   }
   return {line, column};
+}
+
+// `message` without its closing period, then "; expected one of " and `choices`.
+std::string expecting_one_of(std::string message, const std::string& choices) {
+  while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+  return message + "; expected one of " + choices;
 }
 
 // Protobuf says `Message type "txsim.scenario.Stop" has no field named "arival_s".`; a user
@@ -124,9 +128,7 @@ std::string with_known_fields(const std::string& message) {
   for (int i = 0; i < descriptor->field_count(); ++i) {
     fields += (i ? ", " : "") + descriptor->field(i)->name();
   }
-  std::string out = message;
-  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
-  return out + "; expected one of " + (fields.empty() ? "(none)" : fields);
+  return expecting_one_of(message, fields.empty() ? "(none)" : fields);
 }
 
 // The enum types of the scenario schema's fields named `field` (nested messages included).
@@ -162,9 +164,7 @@ std::string with_known_values(const std::string& message) {
   for (int i = 0; i < enums[0]->value_count(); ++i) {
     values += (i ? ", " : "") + enums[0]->value(i)->name();
   }
-  std::string out = message;
-  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
-  return out + "; expected one of " + values;
+  return expecting_one_of(message, values);
 }
 
 class CollectErrors : public google::protobuf::io::ErrorCollector {

@@ -133,28 +133,32 @@ void strict_kind_order(Validation& v, const FieldCursor& c, const Saga& saga, in
                        const std::vector<std::vector<bool>>& before,
                        const std::vector<int>& pivots) {
   const Step& step = saga.step(i);
-  const auto parallel = [&](int other) { return !before[i][other] && !before[other][i]; };
-  if (step.kind() == Step::PIVOT) {
+  // The first pivot (among those before `limit` in the file) on neither side of this step.
+  const auto parallel_pivot = [&](int limit) {
     for (const int p : pivots) {
-      if (p >= i || !parallel(p)) continue;
+      if (p < limit && !before[i][p] && !before[p][i]) return p;
+    }
+    return -1;
+  };
+  if (step.kind() == Step::PIVOT) {
+    if (const int p = parallel_pivot(i); p >= 0) {
       v.error(c, step, "kind", -1,
               "PIVOT step '" + step.name() + "' runs in parallel with PIVOT step '" +
                   saga.step(p).name() +
                   "'; expected one pivot per saga: if one committed and the other failed, the "
                   "saga could neither finish nor be undone");
-      return;
     }
+    return;
   }
   if (step.kind() == Step::COMPENSATABLE) {
-    for (const int p : pivots) {
-      if (!parallel(p)) continue;
+    if (const int p = parallel_pivot(saga.step_size()); p >= 0) {
       v.error(c, step, "kind", -1,
               "COMPENSATABLE step '" + step.name() + "' can run in parallel with PIVOT step '" +
                   saga.step(p).name() +
                   "'; expected it before the pivot (the pivot after it, through `after`): "
                   "failing after the pivot committed, it could not be undone");
-      return;
     }
+    return;
   }
   if (step.kind() != Step::RETRIABLE) return;
   for (int t = 0; t < saga.step_size() && t < kMaxSteps; ++t) {

@@ -1,6 +1,7 @@
 // `txsim compare` below the CLI: the confidence-interval math on numbers derived by hand, the
 // protocol list and protocol substitution, the aggregation over seeds with a fake runner, and the
 // W3 saga scenarios (the transfer conserves money at quiescence).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,6 +22,8 @@
 
 namespace txsim::runner {
 namespace {
+
+using ::testing::HasSubstr;
 
 using test_support::load_source_scenario;
 
@@ -155,6 +158,22 @@ CompareOptions counting_fake_runs(std::vector<std::string> protocols, int& runs)
   return options;
 }
 
+// What compare() says refusing `loaded` under `protocols`; ADD_FAILURE if it does not refuse,
+// or if it ran anything before refusing.
+std::string refusal_before_running(const scenario::LoadedScenario& loaded,
+                                   std::vector<std::string> protocols) {
+  int runs = 0;
+  std::string what;
+  try {
+    compare(loaded, counting_fake_runs(std::move(protocols), runs));
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const std::invalid_argument& e) {
+    what = e.what();
+  }
+  EXPECT_EQ(runs, 0) << "refused only after running";
+  return what;
+}
+
 TEST(Compare, AggregatesEverySeedPerProtocol) {
   const auto loaded = load_source_scenario("scenarios/compare/upload.textproto");
   CompareOptions options;
@@ -259,18 +278,9 @@ TEST(Compare, AProtocolThatCannotRunTheConvertedScenarioIsRefusedBeforeRunning) 
   // default node "orchestrator", which this choreography scenario does not have.
   auto loaded = load_source_scenario("scenarios/upload/choreography.textproto");
   loaded.scenario.mutable_protocol()->mutable_saga_choreography()->clear_broker_node();
-  int runs = 0;
-  const CompareOptions options = counting_fake_runs({"choreography", "saga"}, runs);
-  try {
-    compare(loaded, options);
-    ADD_FAILURE() << "expected a refusal";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("protocol 'saga' cannot run this scenario"),
-              std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("'orchestrator' (the default) is not a node"),
-              std::string::npos) << e.what();
-  }
-  EXPECT_EQ(runs, 0);
+  const std::string what = refusal_before_running(loaded, {"choreography", "saga"});
+  EXPECT_THAT(what, HasSubstr("protocol 'saga' cannot run this scenario"));
+  EXPECT_THAT(what, HasSubstr("'orchestrator' (the default) is not a node"));
 }
 
 TEST(Compare, AProtocolKeepingAnUnimplementedSettingIsRefusedBeforeRunning) {
@@ -278,19 +288,10 @@ TEST(Compare, AProtocolKeepingAnUnimplementedSettingIsRefusedBeforeRunning) {
   // termination is not implemented; the saga conversion drops them and could run.
   auto loaded = load_source_scenario("scenarios/upload/2pc.textproto");
   loaded.scenario.mutable_protocol()->mutable_two_phase_commit()->set_cooperative_termination(true);
-  int runs = 0;
-  const CompareOptions options = counting_fake_runs({"saga", "2pc"}, runs);
-  try {
-    compare(loaded, options);
-    ADD_FAILURE() << "expected a refusal";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("protocol '2pc' cannot run this scenario"),
-              std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(
-                  "not implemented yet: protocol.two_phase_commit.cooperative_termination"),
-              std::string::npos) << e.what();
-  }
-  EXPECT_EQ(runs, 0);
+  const std::string what = refusal_before_running(loaded, {"saga", "2pc"});
+  EXPECT_THAT(what, HasSubstr("protocol '2pc' cannot run this scenario"));
+  EXPECT_THAT(what,
+              HasSubstr("not implemented yet: protocol.two_phase_commit.cooperative_termination"));
 }
 
 TEST(Compare, RejectsBadOptionsBeforeRunning) {
